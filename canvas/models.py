@@ -1,0 +1,165 @@
+"""The canvas domain: canvases, who may use them, their versions and their chat."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    DOCUMENT = "document", "Document"
+    CODE = "code", "Code"
+
+
+class Language(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    PYTHON = "python", "Python"
+    JAVASCRIPT = "javascript", "JavaScript"
+    JSX = "jsx", "React (JSX)"
+    TYPESCRIPT = "typescript", "TypeScript"
+    TSX = "tsx", "React (TSX)"
+    HTML = "html", "HTML"
+    CSS = "css", "CSS"
+    JSON = "json", "JSON"
+    SQL = "sql", "SQL"
+
+
+#: The languages that make sense for each kind; the first is the default.
+LANGUAGES_BY_KIND: dict[str, list[str]] = {
+    Kind.DOCUMENT: [Language.MARKDOWN],
+    Kind.CODE: [
+        Language.PYTHON, Language.JAVASCRIPT, Language.JSX, Language.TYPESCRIPT,
+        Language.TSX, Language.HTML, Language.CSS, Language.JSON, Language.SQL,
+    ],
+}
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+#: Higher ranks include everything lower ranks may do.
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
+
+
+class Canvas(models.Model):
+    """One shared document or code file. Its text lives in the Y document (``collab``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DOCUMENT)
+    language = models.CharField(max_length=16, choices=Language.choices,
+                                default=Language.MARKDOWN)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="owned_canvases")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    # The compacted Y document: every DocUpdate folded so far (see collab.persistence).
+    state = models.BinaryField(default=b"", blank=True)
+    state_seq = models.BigIntegerField(default=0, help_text="Last update seq folded into state.")
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name_plural = "canvases"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def group_name(self) -> str:
+        """The channel layer group that relays this canvas's updates between processes."""
+        return f"canvas-{self.id}"
+
+
+class Membership(models.Model):
+    """A user's role on a canvas. The owner has one too, so access checks have one path."""
+
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["canvas", "user"], name="one_membership_per_user"),
+        ]
+        ordering = ["created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) on {self.canvas}"
+
+    def allows(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+class Message(models.Model):
+    """One entry of a canvas's shared chat: a person's request or the assistant's answer."""
+
+    class Action(models.TextChoices):
+        REPLY = "reply", "Reply"
+        EDIT = "edit", "Edit"
+        REWRITE = "rewrite", "Rewrite"
+        COMMENT = "comment", "Comment"
+
+    class Status(models.TextChoices):
+        STREAMING = "streaming", "Streaming"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="messages")
+    # Null author means the assistant wrote it.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                               null=True, blank=True, related_name="+")
+    is_assistant = models.BooleanField(default=False)
+    reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="replies")
+    text = models.TextField(blank=True)
+    shortcut = models.CharField(max_length=40, blank=True)
+    selection = models.JSONField(null=True, blank=True)
+    action = models.CharField(max_length=8, choices=Action.choices, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    error = models.TextField(blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        who = "assistant" if self.is_assistant else str(self.author)
+        return f"{who}: {self.text[:40]}"
+
+
+class Version(models.Model):
+    """A named point in a canvas's history: the whole Y state at that moment, and its text."""
+
+    class Reason(models.TextChoices):
+        ASSISTANT_BEFORE = "assistant_before", "Before assistant edit"
+        ASSISTANT_AFTER = "assistant_after", "After assistant edit"
+        CHECKPOINT = "checkpoint", "Checkpoint"
+        MANUAL = "manual", "Saved by hand"
+        RESTORE = "restore", "Restore"
+
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="versions")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    label = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                               null=True, blank=True, related_name="+")
+    turn = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="versions")
+    state = models.BinaryField(default=b"", blank=True)
+    text = models.TextField(blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.canvas} @ {self.created:%Y-%m-%d %H:%M} ({self.reason})"

@@ -1,0 +1,26 @@
+"""URLs of the site (see ARCHITECTURE.md §9: these paths are a contract)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.canvas_list, name="canvas_list"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("canvases/new", views.canvas_create, name="canvas_create"),
+    path("canvases/join/<str:token>/", views.canvas_join, name="canvas_join"),
+    path("canvases/<uuid:canvas_id>/", views.canvas_page, name="canvas_page"),
+    path("canvases/<uuid:canvas_id>/rename", views.canvas_rename, name="canvas_rename"),
+    path("canvases/<uuid:canvas_id>/delete", views.canvas_delete, name="canvas_delete"),
+    path("canvases/<uuid:canvas_id>/share", views.share_dialog, name="share_dialog"),
+    path("canvases/<uuid:canvas_id>/share/link", views.share_link, name="share_link"),
+    path("canvases/<uuid:canvas_id>/members/<int:user_id>", views.member_update,
+         name="member_update"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,229 @@
+"""Pages and htmx fragments for the canvas list, the canvas page and sharing."""
+
+import asyncio
+import uuid
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from .access import require_role
+from .forms import CanvasCreateForm, InviteForm, MemberRoleForm, RenameForm, SignupForm
+from .models import LANGUAGES_BY_KIND, Canvas, Membership, Role
+from .services import create_canvas, join_canvas
+from .sharing import InviteError, make_invite_token, read_invite_token
+
+FORM_ERROR_STATUS = 400  # htmx is configured (base.html) to swap 400 answers: form errors
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect that htmx follows as a full page load."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "canvas_list")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)
+        return redirect(next_url or "canvas_list")
+    status = FORM_ERROR_STATUS if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form, "next": next_url},
+                  status=status)
+
+
+# --- The canvas list -------------------------------------------------------------------------
+
+def _create_form(data: dict | None = None) -> CanvasCreateForm:
+    return CanvasCreateForm(data, initial={"form_token": uuid.uuid4(), "kind": "document"})
+
+
+@login_required
+@require_GET
+def canvas_list(request: HttpRequest) -> HttpResponse:
+    memberships = (Membership.objects.filter(user=request.user)
+                   .select_related("canvas", "canvas__owner").order_by("-canvas__updated"))
+    return render(request, "canvas/list.html", {
+        "memberships": memberships,
+        "form": _create_form(),
+        "languages_by_kind": LANGUAGES_BY_KIND,
+    })
+
+
+@login_required
+@require_POST
+def canvas_create(request: HttpRequest) -> HttpResponse:
+    form = _create_form(request.POST)
+    if form.is_valid():
+        token = form.cleaned_data.get("form_token")
+        # cache.add is atomic: of two identical submits only the first creates a canvas.
+        if token and not cache.add(f"canvas-create:{request.user.pk}:{token}", 1, 24 * 3600):
+            form.add_error(None, "This form was already submitted; the canvas is in your list.")
+        else:
+            canvas = create_canvas(request.user, form.cleaned_data["title"],
+                                   form.cleaned_data["kind"], form.cleaned_data["language"])
+            return _redirect(request, reverse("canvas_page", args=[canvas.id]))
+    return render(request, "canvas/_create_form.html", {"form": form},
+                  status=FORM_ERROR_STATUS)
+
+
+# --- One canvas ------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def canvas_page(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, membership = require_role(request.user, canvas_id)
+    return render(request, "canvas/page.html", {
+        "canvas": canvas,
+        "membership": membership,
+        "is_owner": membership.role == Role.OWNER,
+        "can_edit": membership.allows(Role.EDITOR),
+        "chat_messages": canvas.messages.select_related("author").order_by("created", "id"),
+    })
+
+
+@login_required
+@require_POST
+def canvas_rename(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    form = RenameForm(request.POST, instance=canvas)
+    if form.is_valid():
+        form.save()
+        return render(request, "canvas/_title.html", {"canvas": canvas, "is_owner": True})
+    canvas.refresh_from_db(fields=["title"])
+    return render(request, "canvas/_title.html",
+                  {"canvas": canvas, "is_owner": True, "rename_form": form, "editing": True},
+                  status=FORM_ERROR_STATUS)
+
+
+@login_required
+@require_POST
+def canvas_delete(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    title = canvas.title
+    canvas.delete()
+    if request.POST.get("from") == "list" and request.htmx:
+        return HttpResponse("")  # htmx removes the row in place
+    messages.success(request, f"Deleted “{title}”.")
+    return _redirect(request, reverse("canvas_list"))
+
+
+# --- Sharing ---------------------------------------------------------------------------------
+
+def _members_context(canvas: Canvas) -> dict:
+    return {
+        "canvas": canvas,
+        "members": canvas.memberships.select_related("user").order_by("created"),
+        "role_form": MemberRoleForm(),
+    }
+
+
+@login_required
+@require_GET
+def share_dialog(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    return render(request, "canvas/_share.html",
+                  {**_members_context(canvas), "invite_form": InviteForm()})
+
+
+@login_required
+@require_POST
+def share_link(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return render(request, "canvas/_invite_link.html", {"form": form},
+                      status=FORM_ERROR_STATUS)
+    role = form.cleaned_data["role"]
+    token = make_invite_token(canvas, role)
+    url = request.build_absolute_uri(reverse("canvas_join", args=[token]))
+    return render(request, "canvas/_invite_link.html", {
+        "url": url, "role": role,
+        "valid_days": max(1, settings.CANVAS_INVITE_MAX_AGE // 86400),
+    })
+
+
+@login_required
+@require_POST
+def member_update(request: HttpRequest, canvas_id: uuid.UUID, user_id: int) -> HttpResponse:
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    member = get_object_or_404(Membership, canvas=canvas, user_id=user_id)
+    context = _members_context(canvas)
+    if member.role == Role.OWNER:
+        context["error"] = "The owner's role cannot be changed."
+        return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
+    if request.POST.get("remove"):
+        member.delete()
+    else:
+        form = MemberRoleForm(request.POST)
+        if not form.is_valid():
+            context["error"] = "Choose editor or viewer."
+            return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
+        member.role = form.cleaned_data["role"]
+        member.save(update_fields=["role"])
+    return render(request, "canvas/_members.html", _members_context(canvas))
+
+
+@login_required
+@require_GET
+def canvas_join(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = read_invite_token(token)
+        canvas = Canvas.objects.filter(id=invite.canvas_id).first()
+        if canvas is None:
+            raise InviteError("The canvas of this invite link no longer exists.")
+    except InviteError as exc:
+        return render(request, "canvas/join_error.html", {"reason": str(exc)}, status=400)
+    membership, changed = join_canvas(request.user, canvas, invite.role)
+    if changed:
+        messages.success(request, f"You joined “{canvas.title}” as {membership.role}.")
+    return redirect("canvas_page", canvas_id=canvas.id)
+
+
+# --- Operations ------------------------------------------------------------------------------
+
+async def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers and a message makes it through the channel layer."""
+    checks: dict[str, str] = {}
+
+    def check_db() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+
+    try:
+        await sync_to_async(check_db)()
+        checks["database"] = "ok"
+    except Exception as exc:  # report, don't crash: this is what health checks are for
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "health.ping"})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=3)
+        checks["channel_layer"] = "ok" if message.get("type") == "health.ping" else "error"
+    except Exception as exc:
+        checks["channel_layer"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks},
+                        status=200 if healthy else 503)

@@ -1,0 +1,1 @@
+"""Real-time sync: the y-websocket protocol, replicas, persistence and presence."""

@@ -1,0 +1,16 @@
+// Bundles each entry point of src/ into ../static/dist/ (one file per page feature).
+import * as esbuild from "esbuild";
+
+const entryPoints = { app: "src/app.js" };
+
+await esbuild.build({
+  entryPoints,
+  outdir: "../static/dist",
+  bundle: true,
+  format: "iife",
+  target: ["es2020"],
+  minify: process.env.NODE_ENV !== "development",
+  sourcemap: true,
+  legalComments: "linked",
+  logLevel: "warning",
+});

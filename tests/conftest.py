@@ -1,0 +1,197 @@
+"""Fixtures shared by the whole suite: a live ASGI server, real Chromium, users."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.services import free_port, wait_for_port
+
+#PLUGINS#
+
+ROOT = Path(__file__).resolve().parent.parent
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that tests
+# make beside it are still plain synchronous calls, so Django's guard must stand aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the SQLite test database in a file, so server processes can share it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+def database_url() -> str:
+    """A URL for the database the tests run on (the test database), for child processes."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    user = params.get("USER") or ""
+    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    return (f"postgres://{user}{password}@{params.get('HOST') or '127.0.0.1'}:"
+            f"{params.get('PORT') or 5432}/{params['NAME']}")
+
+
+class AsgiServer:
+    """A real uvicorn process serving the app on a free port, as `make run` does."""
+
+    def __init__(self, log_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+        from django.conf import settings
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_dir / f"asgi-{self.port}.log"
+        self.env = {**os.environ, "DATABASE_URL": database_url(),
+                    "SECRET_KEY": settings.SECRET_KEY, "PYTHONUNBUFFERED": "1",
+                    **(extra_env or {})}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> AsgiServer:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the process
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "canvas.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--ws", "websockets", "--lifespan", "off",
+             "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(self.port, timeout=30)
+        except TimeoutError:
+            self.stop()
+            raise RuntimeError(f"server did not start:\n{self.log_path.read_text()}") from None
+        return self
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, django_db_blocker,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of one uvicorn process shared by the tests of a session."""
+    server = AsgiServer(tmp_path_factory.mktemp("asgi")).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def asgi_server_factory(django_db_setup, tmp_path: Path) -> Iterator[Callable[..., AsgiServer]]:
+    """Start extra server processes for a test (restarts, several processes)."""
+    servers: list[AsgiServer] = []
+
+    def start(**extra_env: str) -> AsgiServer:
+        server = AsgiServer(tmp_path, extra_env).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the session (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server_url: str):
+    """Make browser contexts (separate cookie jars: separate people); closed after the test."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server_url,
+                                      viewport=options.pop("viewport", {"width": 1280,
+                                                                         "height": 800}),
+                                      **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str, password: str = PASSWORD):
+        return django_user_model.objects.create_user(username=username, password=password)
+
+    return make
+
+
+def login_context(context, user, base_url: str) -> None:
+    """Put a real session cookie for ``user`` into a browser context (skips the log-in form)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                          "url": base_url}])
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 10.0,
+               interval: float = 0.05, message: str = "condition") -> object:
+    """Poll ``predicate`` until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(interval)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Users made by tests hash quickly; servers started by tests keep the real hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def wait_htmx_idle(page) -> None:
+    """Wait until htmx has no request, swap or settle in progress on the page."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
