@@ -13,7 +13,7 @@ import pytest
 
 from tests.services import free_port, wait_for_port
 
-#PLUGINS#
+pytest_plugins = ["tests.fakes.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests
