@@ -1,3 +1,5 @@
 """WebSocket routes; each app contributes its own."""
 
-websocket_urlpatterns: list = []
+from collab.routing import websocket_urlpatterns as collab_routes
+
+websocket_urlpatterns = [*collab_routes]

@@ -1,0 +1,138 @@
+"""The sync endpoint ``/ws/canvases/<uuid>/sync``: the y-websocket protocol over Channels.
+
+Close codes (the browser shows them; see frontend/src/editor):
+4400 malformed frame, 4403 no access, 4404 canvas gone, 4413 frame too large,
+1011 the server could not load the canvas, 1012 resync needed (reconnect at once).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from canvas.access import membership_for
+from canvas.models import ROLE_RANK, Canvas, Role
+
+from . import replica as replicas
+from .protocol import (
+    AwarenessEntry,
+    Frame,
+    Outer,
+    ProtocolError,
+    SyncStep,
+    awareness_frame,
+    parse_awareness,
+    parse_frame,
+    permission_denied,
+    sync_step1,
+    sync_step2,
+)
+
+logger = logging.getLogger(__name__)
+
+CLOSE_MALFORMED = 4400
+CLOSE_FORBIDDEN = 4403
+CLOSE_GONE = 4404
+CLOSE_TOO_LARGE = 4413
+CLOSE_SERVER_ERROR = 1011
+CLOSE_RESYNC = 1012
+
+READ_ONLY_MESSAGE = "You can view this canvas but not edit it: your change was not saved."
+TOO_LARGE_MESSAGE = ("This canvas has reached its size limit: the last change was not "
+                     "saved. Remove some text to go on.")
+
+
+class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
+    # Relaying goes through the replica's own layer channel, not one per socket.
+    channel_layer_alias = None
+
+    replica: replicas.Replica | None = None
+
+    async def connect(self) -> None:
+        self.canvas_id = str(self.scope["url_route"]["kwargs"]["canvas_id"])
+        user = self.scope.get("user")
+        membership = await database_sync_to_async(membership_for)(user, self.canvas_id)
+        if membership is None:
+            await self.close(code=CLOSE_FORBIDDEN)  # before accept: the handshake fails
+            return
+        self.user_id = user.pk
+        self.user_name = user.get_username()
+        self.can_edit = ROLE_RANK[membership.role] >= ROLE_RANK[Role.EDITOR]
+        self.origin = f"user:{user.pk}"
+        await self.accept()
+        try:
+            self.replica = await replicas.acquire(self.canvas_id, self)
+        except Canvas.DoesNotExist:
+            await self.close(code=CLOSE_GONE, reason="This canvas was deleted.")
+            return
+        except Exception:
+            logger.exception("could not load canvas %s", self.canvas_id)
+            await self.close(code=CLOSE_SERVER_ERROR, reason="The canvas could not be loaded.")
+            return
+        # Our own SyncStep1 makes the client send what it has and we lack (offline edits).
+        await self.send(bytes_data=sync_step1(self.replica.state_vector()))
+        presence = self.replica.awareness_snapshot()
+        if presence:
+            await self.send(bytes_data=awareness_frame(presence))
+
+    async def disconnect(self, code: int) -> None:
+        if self.replica is not None:
+            replica, self.replica = self.replica, None
+            await replicas.release(replica, self)
+
+    async def send_frame(self, frame: bytes) -> None:
+        await self.send(bytes_data=frame)
+
+    async def close_for_resync(self) -> None:
+        await self.close(code=CLOSE_RESYNC, reason="Reconnect to resynchronise.")
+
+    async def refuse(self, code: int, reason: str) -> None:
+        logger.info("closing sync socket of user %s on %s: %s", getattr(self, "user_id", None),
+                    self.canvas_id, reason)
+        replica, self.replica = self.replica, None
+        if replica is not None:
+            await replicas.release(replica, self)
+        await self.close(code=code, reason=reason[:120])
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.replica is None:
+            return
+        if bytes_data is None:
+            await self.refuse(CLOSE_MALFORMED, "The sync protocol uses binary frames.")
+            return
+        if len(bytes_data) > settings.CANVAS_MAX_FRAME:
+            await self.refuse(CLOSE_TOO_LARGE, f"Frames are limited to "
+                                               f"{settings.CANVAS_MAX_FRAME} bytes.")
+            return
+        try:
+            frame = parse_frame(bytes_data)
+            await self.handle(frame)
+        except (ProtocolError, replicas.InvalidUpdate) as exc:
+            await self.refuse(CLOSE_MALFORMED, f"Malformed message: {exc}")
+
+    async def handle(self, frame: Frame) -> None:
+        replica = self.replica
+        if frame.outer == Outer.SYNC:
+            if frame.step == SyncStep.STEP1:
+                await self.send(bytes_data=sync_step2(replica.diff(frame.payload)))
+            elif not self.can_edit:
+                if frame.step == SyncStep.UPDATE or replica.would_change(frame.payload):
+                    await self.send(bytes_data=permission_denied(READ_ONLY_MESSAGE))
+            else:
+                try:
+                    await replica.receive_update(frame.payload, self.origin)
+                except replicas.DocumentTooLarge:
+                    await self.send(bytes_data=permission_denied(TOO_LARGE_MESSAGE))
+        elif frame.outer == Outer.AWARENESS:
+            entries = [AwarenessEntry(e.client_id, e.clock,
+                                      replicas.rewrite_user(e.state, self.user_id, self.user_name))
+                       for e in parse_awareness(frame.payload)]
+            await replica.receive_awareness(entries, owner=self)
+        elif frame.outer == Outer.QUERY_AWARENESS:
+            presence = replica.awareness_snapshot()
+            if presence:
+                await self.send(bytes_data=awareness_frame(presence))
+        # Outer.AUTH from a client carries nothing we act on.

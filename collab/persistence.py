@@ -1,0 +1,132 @@
+"""Storing a canvas's Y document: the compacted state plus the append-only update log.
+
+All functions here are synchronous and touch the database: call them from a thread
+(``database_sync_to_async``), never on the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from pycrdt import Doc, Text
+
+from canvas.models import Canvas
+
+from .models import DocUpdate
+
+logger = logging.getLogger(__name__)
+
+#: Rows this recent are re-read by the log poll even below the highest seq seen: on
+#: PostgreSQL a transaction can commit a smaller seq after a larger one became visible.
+LATE_COMMIT_WINDOW = timedelta(seconds=10)
+_DELETE_CHUNK = 500
+
+
+@dataclass
+class Loaded:
+    """What a replica needs to start: the updates to apply, in order, and the last seq."""
+
+    updates: list[bytes]
+    max_seq: int
+
+
+def load(canvas_id: str) -> Loaded:
+    """The canvas's compacted state and every update logged after it.
+
+    Raises Canvas.DoesNotExist: a missing canvas is never served as an empty document.
+    """
+    with transaction.atomic():
+        state, state_seq = Canvas.objects.values_list("state", "state_seq").get(id=canvas_id)
+        rows = list(DocUpdate.objects.filter(canvas_id=canvas_id).order_by("seq")
+                    .values_list("seq", "data"))
+    updates = [bytes(state)] if state else []
+    updates += [bytes(data) for _, data in rows]
+    return Loaded(updates, max([state_seq, *(seq for seq, _ in rows)]))
+
+
+def apply_all(doc: Doc, updates: list[bytes]) -> Doc:
+    for update in updates:
+        doc.apply_update(update)
+    return doc
+
+
+def load_doc(canvas_id: str) -> Doc:
+    """A fresh pycrdt document holding the canvas as stored."""
+    return apply_all(Doc(), load(canvas_id).updates)
+
+
+def load_text(canvas_id: str, name: str = "content") -> str:
+    """The canvas text as a fresh load from the database gives it."""
+    doc = load_doc(canvas_id)
+    return str(doc.get(name, type=Text))
+
+
+def append_updates(canvas_id: str, items: list[tuple[bytes, str]]) -> list[int]:
+    """Append ``(update, origin)`` rows in one transaction; return their seqs."""
+    with transaction.atomic():
+        rows = DocUpdate.objects.bulk_create(
+            [DocUpdate(canvas_id=canvas_id, data=data, origin=origin[:80])
+             for data, origin in items])
+        Canvas.objects.filter(id=canvas_id).update(updated=timezone.now())
+    return [row.seq for row in rows]
+
+
+def updates_since(canvas_id: str, seq: int) -> Loaded:
+    """Updates a replica that has seen up to ``seq`` may have missed.
+
+    Includes the compacted state when compaction has folded rows past ``seq`` (the rows are
+    gone, the state has them), and recent rows below ``seq`` that may have committed late.
+    Re-applying something already known is harmless.
+    """
+    state, state_seq = Canvas.objects.values_list("state", "state_seq").get(id=canvas_id)
+    recent = timezone.now() - LATE_COMMIT_WINDOW
+    rows = list(DocUpdate.objects.filter(canvas_id=canvas_id)
+                .filter(seq__gt=seq).union(
+                    DocUpdate.objects.filter(canvas_id=canvas_id, created__gte=recent))
+                .values_list("seq", "data"))
+    rows.sort()
+    updates = [bytes(state)] if state_seq > seq and state else []
+    updates += [bytes(data) for _, data in rows]
+    return Loaded(updates, max([seq, state_seq, *(s for s, _ in rows)]))
+
+
+@dataclass
+class Compaction:
+    folded: int
+    state_bytes: int
+
+
+def compact(canvas_id: str) -> Compaction:
+    """Fold every logged update into the canvas state, in one transaction.
+
+    Replays into a document (``merge_updates`` slows sharply with many updates) and deletes
+    exactly the rows it folded, so a row committed meanwhile stays in the log.
+    """
+    with transaction.atomic():
+        canvas = Canvas.objects.select_for_update().only("state", "state_seq").get(id=canvas_id)
+        rows = list(DocUpdate.objects.filter(canvas_id=canvas_id).order_by("seq")
+                    .values_list("seq", "data"))
+        if not rows:
+            return Compaction(0, len(canvas.state or b""))
+        doc = Doc()
+        try:
+            if canvas.state:
+                doc.apply_update(bytes(canvas.state))
+            for _, data in rows:
+                doc.apply_update(bytes(data))
+        except BaseException as exc:  # a pycrdt panic is not an Exception
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            logger.error("compaction of %s skipped: %r", canvas_id, exc)
+            return Compaction(0, len(canvas.state or b""))
+        state = doc.get_update()
+        seqs = [seq for seq, _ in rows]
+        Canvas.objects.filter(id=canvas_id).update(state=state,
+                                                   state_seq=max(seqs + [canvas.state_seq]))
+        for start in range(0, len(seqs), _DELETE_CHUNK):
+            DocUpdate.objects.filter(seq__in=seqs[start:start + _DELETE_CHUNK]).delete()
+    return Compaction(len(seqs), len(state))

@@ -1,0 +1,461 @@
+"""One live copy of an open canvas's Y document per process, shared by its connections.
+
+A replica joins the canvas group before it loads from the database, so nothing published
+between the load and the subscription is missed. Every update a connection sends is
+applied, appended to the log, and only then relayed: to the connections of this process
+and, through the channel layer, to the replicas of other processes. The layer may drop
+messages, so each replica also reads the log for rows it has not seen (anti-entropy).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from pycrdt import Doc
+
+from . import persistence
+from .protocol import (
+    AwarenessEntry,
+    awareness_frame,
+    encode_awareness,
+    parse_awareness,
+    sync_update,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Seconds between reads of the log for updates the channel layer may have dropped.
+RESYNC_INTERVAL = 2.0
+#: Fold the log into the canvas state after this many appended updates.
+COMPACT_EVERY = 2000
+#: Keep a replica this long after its last connection leaves (page reloads reuse it).
+LINGER_SECONDS = 3.0
+#: Updates larger than this go to other processes as a "read the log" poke instead.
+MAX_LAYER_PAYLOAD = 200_000
+#: Remote awareness states older than this are considered gone (as y-protocols does).
+AWARENESS_TIMEOUT = 30.0
+#: A connection waits for its writes once this many are queued (backpressure).
+MAX_QUEUED_WRITES = 5000
+
+
+class InvalidUpdate(ValueError):
+    """The bytes are not a Y update pycrdt can apply."""
+
+
+class DocumentTooLarge(Exception):
+    """Applying the update would take the document past CANVAS_MAX_DOC."""
+
+
+class Connection:
+    """What a replica needs from a connection: a way to send it a frame."""
+
+    async def send_frame(self, frame: bytes) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass
+class AwarenessState:
+    clock: int
+    state: str
+    updated: float
+    owner: object | None = None  # the connection that controls this client id
+
+
+@dataclass
+class _Write:
+    update: bytes
+    origin: str
+    done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+def _is_fatal(exc: BaseException) -> bool:
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError))
+
+
+class Replica:
+    def __init__(self, canvas_id: str) -> None:
+        self.canvas_id = str(canvas_id)
+        self.group = f"canvas-{self.canvas_id}"
+        self.layer = get_channel_layer()
+        self.doc = Doc()
+        self.connections: set[Connection] = set()
+        self.awareness: dict[int, AwarenessState] = {}
+        self.max_seq = 0
+        self.size = 0
+        self.channel: str | None = None
+        self._captured: list[bytes] = []
+        self._subscription = self.doc.observe(lambda event: self._captured.append(event.update))
+        self._writes: list[_Write] = []
+        self._writer: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._poke = asyncio.Event()
+        self._appended_since_compaction = 0
+        self._compacting: asyncio.Task | None = None
+        self.closed = False
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.layer is not None:
+            self.channel = await self.layer.new_channel()
+            await self.layer.group_add(self.group, self.channel)
+            self._tasks.append(asyncio.create_task(self._read_layer()))
+        try:
+            loaded = await database_sync_to_async(persistence.load)(self.canvas_id)
+            for update in loaded.updates:
+                self._apply(update)
+        except BaseException:
+            await self.stop(flush=False)
+            raise
+        self.max_seq = max(self.max_seq, loaded.max_seq)
+        self.size = len(self.doc.get_update())
+        self._tasks.append(asyncio.create_task(self._poll_log()))
+
+    async def stop(self, flush: bool = True) -> None:
+        """Write what is queued, fold the log, and leave the group."""
+        if flush:
+            await self.flush()
+            if self._appended_since_compaction:
+                await self._compact()
+        self.closed = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        if self.layer is not None and self.channel:
+            with contextlib.suppress(Exception):
+                await self.layer.group_discard(self.group, self.channel)
+
+    async def flush(self) -> None:
+        while self._writer is not None:
+            await asyncio.shield(self._writer)
+
+    # --- the document ----------------------------------------------------------------------
+
+    def state_vector(self) -> bytes:
+        return self.doc.get_state()
+
+    def diff(self, state_vector: bytes) -> bytes:
+        """What a peer with ``state_vector`` lacks (the SyncStep2 payload)."""
+        try:
+            return self.doc.get_update(state_vector)
+        except BaseException as exc:
+            if _is_fatal(exc):
+                raise
+            raise InvalidUpdate(f"bad state vector: {exc}") from exc
+
+    def _apply(self, update: bytes) -> bytes | None:
+        """Apply an update; return what it changed, as an update, or None."""
+        self._captured.clear()
+        try:
+            self.doc.apply_update(update)
+        except BaseException as exc:  # pycrdt raises panics, which are BaseExceptions
+            if _is_fatal(exc):
+                raise
+            raise InvalidUpdate(str(exc) or exc.__class__.__name__) from exc
+        changes = [u for u in self._captured if u != b"\x00\x00"]
+        self._captured.clear()
+        return changes[0] if len(changes) == 1 else (None if not changes else
+                                                      self._merge(changes))
+
+    @staticmethod
+    def _merge(changes: list[bytes]) -> bytes:
+        from pycrdt import merge_updates
+
+        return merge_updates(*changes)
+
+    def would_change(self, update: bytes) -> bool:
+        """Whether applying ``update`` would change the document (without applying it)."""
+        probe = Doc()
+        changed: list[bytes] = []
+        try:
+            probe.apply_update(self.doc.get_update())
+            probe.observe(lambda event: changed.append(event.update))
+            probe.apply_update(update)
+        except BaseException as exc:
+            if _is_fatal(exc):
+                raise
+            raise InvalidUpdate(str(exc)) from exc
+        return any(u != b"\x00\x00" for u in changed)
+
+    async def receive_update(self, update: bytes, origin: str) -> None:
+        """A connection's update: apply, append to the log, then relay."""
+        if self.size + len(update) > settings.CANVAS_MAX_DOC and self.would_change(update):
+            raise DocumentTooLarge
+        change = self._apply(update)
+        if change is None:
+            return
+        self.size += len(change)
+        write = _Write(change, origin)
+        self._writes.append(write)
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_loop())
+        if len(self._writes) > MAX_QUEUED_WRITES:
+            await write.done
+
+    async def _write_loop(self) -> None:
+        try:
+            while self._writes:
+                batch, self._writes = self._writes, []
+                try:
+                    seqs = await database_sync_to_async(persistence.append_updates)(
+                        self.canvas_id, [(w.update, w.origin) for w in batch])
+                except Exception as exc:
+                    logger.exception("could not append updates of %s", self.canvas_id)
+                    for write in batch + self._writes:
+                        if not write.done.done():
+                            write.done.set_exception(exc)
+                    self._writes = []
+                    # This replica now holds changes that are not stored: drop every
+                    # connection so the clients resync (their documents still have them).
+                    await self._broadcast_close()
+                    return
+                self.max_seq = max(self.max_seq, *seqs)
+                self._appended_since_compaction += len(batch)
+                for write in batch:
+                    await self._fanout(sync_update(write.update))
+                await self._publish_updates([w.update for w in batch])
+                for write in batch:
+                    if not write.done.done():
+                        write.done.set_result(None)
+                if self._appended_since_compaction >= COMPACT_EVERY and self._compacting is None:
+                    self._compacting = asyncio.create_task(self._compact())
+        finally:
+            self._writer = None
+            for write in self._writes:  # only after a failure above
+                if not write.done.done():
+                    write.done.cancel()
+
+    async def _compact(self) -> None:
+        try:
+            self._appended_since_compaction = 0
+            result = await database_sync_to_async(persistence.compact)(self.canvas_id)
+            self.size = result.state_bytes or self.size
+        except Exception:
+            logger.exception("compaction of %s failed", self.canvas_id)
+        finally:
+            self._compacting = None
+
+    # --- relaying ----------------------------------------------------------------------------
+
+    async def _fanout(self, frame: bytes, exclude: object | None = None) -> None:
+        for connection in list(self.connections):
+            if connection is exclude:
+                continue
+            try:
+                await connection.send_frame(frame)
+            except Exception:  # a closing socket must not stop the others
+                logger.debug("send to a closing connection failed", exc_info=True)
+
+    async def _broadcast_close(self) -> None:
+        for connection in list(self.connections):
+            with contextlib.suppress(Exception):
+                await connection.close_for_resync()
+
+    async def _group_send(self, message: dict) -> None:
+        if self.layer is None:
+            return
+        try:
+            await self.layer.group_send(self.group, {**message, "sender": self.channel})
+        except Exception:  # the log poll heals what the layer loses
+            logger.warning("channel layer send failed for %s", self.canvas_id, exc_info=True)
+
+    async def _publish_updates(self, updates: list[bytes]) -> None:
+        batch: list[bytes] = []
+        size = 0
+        for update in updates:
+            if len(update) > MAX_LAYER_PAYLOAD:
+                await self._group_send({"type": "canvas.poke"})
+                continue
+            if size + len(update) > MAX_LAYER_PAYLOAD and batch:
+                await self._group_send({"type": "canvas.update", "updates": batch})
+                batch, size = [], 0
+            batch.append(update)
+            size += len(update)
+        if batch:
+            await self._group_send({"type": "canvas.update", "updates": batch})
+
+    async def _read_layer(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel)
+            if message.get("sender") == self.channel and message.get("sender"):
+                continue
+            try:
+                await self._on_layer_message(message)
+            except Exception:
+                logger.exception("bad layer message for %s", self.canvas_id)
+
+    async def _on_layer_message(self, message: dict) -> None:
+        kind = message.get("type")
+        if kind == "canvas.update":
+            for update in message.get("updates") or [message.get("update", b"")]:
+                await self._apply_remote(update)
+        elif kind == "canvas.awareness":
+            await self._apply_awareness(message["update"], owner=None, relay=False)
+        elif kind == "canvas.poke":
+            self._poke.set()
+
+    async def _apply_remote(self, update: bytes) -> None:
+        """An update already in the log (from another process): apply and show locally."""
+        try:
+            change = self._apply(update)
+        except InvalidUpdate:
+            logger.warning("invalid update relayed for %s", self.canvas_id)
+            return
+        if change is not None:
+            self.size += len(change)
+            await self._fanout(sync_update(change))
+
+    async def _poll_log(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._poke.wait(), RESYNC_INTERVAL)
+            self._poke.clear()
+            try:
+                missed = await database_sync_to_async(persistence.updates_since)(
+                    self.canvas_id, self.max_seq)
+            except Exception:
+                logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
+                continue
+            for update in missed.updates:
+                await self._apply_remote(update)
+            self.max_seq = max(self.max_seq, missed.max_seq)
+
+    # --- awareness ---------------------------------------------------------------------------
+
+    def awareness_snapshot(self) -> bytes | None:
+        """Every live presence state, as one awareness update (None when there is none)."""
+        now = time.monotonic()
+        entries = [AwarenessEntry(client, s.clock, s.state)
+                   for client, s in self.awareness.items()
+                   if s.state != "null" and now - s.updated < AWARENESS_TIMEOUT]
+        return encode_awareness(entries) if entries else None
+
+    async def receive_awareness(self, entries: list[AwarenessEntry], owner: object) -> None:
+        """A connection's presence: keep it, echo it to everyone (the sender too: a lone
+        y-websocket client reconnects when it hears nothing), and tell other processes."""
+        await self._apply_awareness(encode_awareness(entries), owner=owner, relay=True,
+                                    entries=entries)
+
+    async def _apply_awareness(self, update: bytes, owner: object | None, relay: bool,
+                               entries: list[AwarenessEntry] | None = None) -> None:
+        entries = entries if entries is not None else parse_awareness(update)
+        now = time.monotonic()
+        accepted = []
+        for entry in entries:
+            known = self.awareness.get(entry.client_id)
+            if known and owner is not None and not _may_speak_for(owner, known.owner):
+                continue  # a connection may not speak for another person's client
+            newer = known is None or entry.clock > known.clock or (
+                entry.clock == known.clock and entry.state == "null")
+            if not newer:
+                continue
+            self.awareness[entry.client_id] = AwarenessState(
+                entry.clock, entry.state, now, owner if owner is not None else None)
+            accepted.append(entry)
+        self._prune_awareness(now)
+        if not accepted:
+            return
+        update = encode_awareness(accepted)
+        await self._fanout(awareness_frame(update))
+        if relay:
+            await self._group_send({"type": "canvas.awareness", "update": update})
+
+    def _prune_awareness(self, now: float) -> None:
+        stale = [client for client, state in self.awareness.items()
+                 if now - state.updated > 2 * AWARENESS_TIMEOUT]
+        for client in stale:
+            del self.awareness[client]
+
+    async def remove_owner(self, owner: object) -> None:
+        """A connection closed: its cursors vanish for everyone at once (no ghosts)."""
+        gone = [AwarenessEntry(client, state.clock + 1, "null")
+                for client, state in self.awareness.items() if state.owner is owner]
+        for entry in gone:
+            del self.awareness[entry.client_id]
+        if gone:
+            update = encode_awareness(gone)
+            await self._fanout(awareness_frame(update))
+            await self._group_send({"type": "canvas.awareness", "update": update})
+
+
+def _may_speak_for(connection: object, owner: object | None) -> bool:
+    """A client id may move to a new connection of the same person (a reconnect)."""
+    if owner is None or owner is connection:
+        return True
+    return getattr(owner, "user_id", object()) == getattr(connection, "user_id", None)
+
+
+def rewrite_user(state: str, user_id: int, name: str) -> str:
+    """Stamp the signed-in identity on a presence state, so nobody can pose as another."""
+    try:
+        data = json.loads(state)
+    except ValueError:
+        return state
+    if isinstance(data, dict) and isinstance(data.get("user"), dict):
+        data["user"].update({"id": user_id, "name": name})
+        data["user"].pop("isAssistant", None)
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return state
+
+
+# --- the registry of replicas of this process ---------------------------------------------------
+
+_replicas: dict[str, Replica] = {}
+_locks: dict[str, asyncio.Lock] = {}
+_closers: dict[str, asyncio.Task] = {}
+
+
+async def acquire(canvas_id: str, connection: Connection,
+                  factory: Callable[[str], Replica] = Replica) -> Replica:
+    """The replica of ``canvas_id`` (started on first use), with ``connection`` joined."""
+    canvas_id = str(canvas_id)
+    lock = _locks.setdefault(canvas_id, asyncio.Lock())
+    async with lock:
+        closer = _closers.pop(canvas_id, None)
+        if closer:
+            closer.cancel()
+        replica = _replicas.get(canvas_id)
+        if replica is None or replica.closed:
+            replica = factory(canvas_id)
+            await replica.start()
+            _replicas[canvas_id] = replica
+        replica.connections.add(connection)
+        return replica
+
+
+async def release(replica: Replica, connection: Connection) -> None:
+    replica.connections.discard(connection)
+    await replica.remove_owner(connection)
+    if not replica.connections and replica.canvas_id not in _closers:
+        _closers[replica.canvas_id] = asyncio.create_task(_close_later(replica))
+
+
+async def _close_later(replica: Replica) -> None:
+    try:
+        await asyncio.sleep(LINGER_SECONDS)
+    except asyncio.CancelledError:
+        return
+    lock = _locks.setdefault(replica.canvas_id, asyncio.Lock())
+    async with lock:
+        _closers.pop(replica.canvas_id, None)
+        if replica.connections:
+            return
+        if _replicas.get(replica.canvas_id) is replica:
+            del _replicas[replica.canvas_id]
+        await replica.stop()
+
+
+def open_replicas() -> dict[str, Replica]:
+    return dict(_replicas)
+

@@ -1,0 +1,55 @@
+"""Helpers for sync tests: sessions for Python clients and waiting for convergence."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from django.test import Client
+
+from collab.client import SyncClient
+from collab.persistence import load_text
+
+
+def session_id(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def sync_url(base_url: str, canvas_id) -> str:
+    return base_url.replace("http://", "ws://") + f"/ws/canvases/{canvas_id}/sync"
+
+
+def client_for(base_url: str, canvas_id, user, **kwargs) -> SyncClient:
+    return SyncClient(sync_url(base_url, canvas_id), session_id(user), **kwargs)
+
+
+def _load_text_and_close(canvas_id: str) -> str:
+    from django.db import connection
+
+    try:
+        return load_text(canvas_id)
+    finally:
+        connection.close()  # worker threads must not keep the test database open
+
+
+async def stored_text(canvas_id) -> str:
+    """The canvas text as a fresh load from the database gives it."""
+    return await asyncio.to_thread(_load_text_and_close, str(canvas_id))
+
+
+async def converge(clients: list[SyncClient], canvas_id, timeout: float = 20) -> str:
+    """Wait until every client and a fresh load from the database hold the same text."""
+    deadline = time.monotonic() + timeout
+    while True:
+        texts = {c.get_text() for c in clients}
+        if len(texts) == 1:
+            stored = await stored_text(canvas_id)
+            if stored in texts:
+                return stored
+        if time.monotonic() > deadline:
+            stored = await stored_text(canvas_id)
+            raise AssertionError(f"no convergence: clients={[c.get_text() for c in clients]!r}"
+                                 f" db={stored!r}")
+        await asyncio.sleep(0.05)
