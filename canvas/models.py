@@ -127,6 +127,15 @@ class Message(models.Model):
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
+    # For assistant turns: when a worker took it, its last sign of life (a turn whose
+    # worker died is marked failed), everything it changed (to undo it), and a canvas
+    # it created (porting code to another language).
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    edit_update = models.BinaryField(default=b"", blank=True)
+    undone = models.BooleanField(default=False)
+    linked_canvas = models.ForeignKey(Canvas, on_delete=models.SET_NULL, null=True,
+                                      blank=True, related_name="+")
 
     class Meta:
         ordering = ["created", "id"]

@@ -169,6 +169,12 @@ CANVAS_PREVIEW_ORIGIN = os.environ.get("CANVAS_PREVIEW_ORIGIN", "")
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "")
 CANVAS_MODEL = os.environ.get("CANVAS_MODEL", "gpt-4.1")
+# Seconds to wait for the model (per request and between streamed chunks), and how often
+# the SDK retries rate limits and server errors.
+CANVAS_MODEL_TIMEOUT = float(os.environ.get("CANVAS_MODEL_TIMEOUT", 60))
+CANVAS_MODEL_RETRIES = int(os.environ.get("CANVAS_MODEL_RETRIES", 2))
+# Assistant turns one person may start per minute.
+CANVAS_TURNS_PER_MINUTE = int(os.environ.get("CANVAS_TURNS_PER_MINUTE", 8))
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import chat_views, views
 
 urlpatterns = [
     path("", views.canvas_list, name="canvas_list"),
@@ -21,6 +21,11 @@ urlpatterns = [
     path("canvases/<uuid:canvas_id>/share/link", views.share_link, name="share_link"),
     path("canvases/<uuid:canvas_id>/members/<int:user_id>", views.member_update,
          name="member_update"),
+    path("canvases/<uuid:canvas_id>/messages", chat_views.post_message, name="chat_post"),
+    path("canvases/<uuid:canvas_id>/messages/<int:message_id>/stop", chat_views.stop_turn,
+         name="turn_stop"),
+    path("canvases/<uuid:canvas_id>/messages/<int:message_id>/undo", chat_views.undo_turn_view,
+         name="turn_undo"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

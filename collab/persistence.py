@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from pycrdt import Doc, Text
 
@@ -85,10 +86,8 @@ def updates_since(canvas_id: str, seq: int) -> Loaded:
     state, state_seq = Canvas.objects.values_list("state", "state_seq").get(id=canvas_id)
     recent = timezone.now() - LATE_COMMIT_WINDOW
     rows = list(DocUpdate.objects.filter(canvas_id=canvas_id)
-                .filter(seq__gt=seq).union(
-                    DocUpdate.objects.filter(canvas_id=canvas_id, created__gte=recent))
-                .values_list("seq", "data"))
-    rows.sort()
+                .filter(Q(seq__gt=seq) | Q(created__gte=recent))
+                .order_by("seq").values_list("seq", "data"))
     updates = [bytes(state)] if state_seq > seq and state else []
     updates += [bytes(data) for _, data in rows]
     return Loaded(updates, max([seq, state_seq, *(s for s, _ in rows)]))

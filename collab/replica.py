@@ -22,7 +22,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from pycrdt import Doc
 
-from . import persistence
+from . import persistence, relay
 from .protocol import (
     AwarenessEntry,
     awareness_frame,
@@ -39,8 +39,6 @@ RESYNC_INTERVAL = 2.0
 COMPACT_EVERY = 2000
 #: Keep a replica this long after its last connection leaves (page reloads reuse it).
 LINGER_SECONDS = 3.0
-#: Updates larger than this go to other processes as a "read the log" poke instead.
-MAX_LAYER_PAYLOAD = 200_000
 #: Remote awareness states older than this are considered gone (as y-protocols does).
 AWARENESS_TIMEOUT = 30.0
 #: A connection waits for its writes once this many are queued (backpressure).
@@ -84,7 +82,7 @@ def _is_fatal(exc: BaseException) -> bool:
 class Replica:
     def __init__(self, canvas_id: str) -> None:
         self.canvas_id = str(canvas_id)
-        self.group = f"canvas-{self.canvas_id}"
+        self.group = relay.group_name(self.canvas_id)
         self.layer = get_channel_layer()
         self.doc = Doc()
         self.connections: set[Connection] = set()
@@ -271,19 +269,8 @@ class Replica:
             logger.warning("channel layer send failed for %s", self.canvas_id, exc_info=True)
 
     async def _publish_updates(self, updates: list[bytes]) -> None:
-        batch: list[bytes] = []
-        size = 0
-        for update in updates:
-            if len(update) > MAX_LAYER_PAYLOAD:
-                await self._group_send({"type": "canvas.poke"})
-                continue
-            if size + len(update) > MAX_LAYER_PAYLOAD and batch:
-                await self._group_send({"type": "canvas.update", "updates": batch})
-                batch, size = [], 0
-            batch.append(update)
-            size += len(update)
-        if batch:
-            await self._group_send({"type": "canvas.update", "updates": batch})
+        for message in relay.update_messages(updates):
+            await self._group_send(message)
 
     async def _read_layer(self) -> None:
         while True:
@@ -301,7 +288,7 @@ class Replica:
             for update in message.get("updates") or [message.get("update", b"")]:
                 await self._apply_remote(update)
         elif kind == "canvas.awareness":
-            await self._apply_awareness(message["update"], owner=None, relay=False)
+            await self._apply_awareness(message["update"], owner=None, publish=False)
         elif kind == "canvas.poke":
             self._poke.set()
 
@@ -344,10 +331,10 @@ class Replica:
     async def receive_awareness(self, entries: list[AwarenessEntry], owner: object) -> None:
         """A connection's presence: keep it, echo it to everyone (the sender too: a lone
         y-websocket client reconnects when it hears nothing), and tell other processes."""
-        await self._apply_awareness(encode_awareness(entries), owner=owner, relay=True,
+        await self._apply_awareness(encode_awareness(entries), owner=owner, publish=True,
                                     entries=entries)
 
-    async def _apply_awareness(self, update: bytes, owner: object | None, relay: bool,
+    async def _apply_awareness(self, update: bytes, owner: object | None, publish: bool,
                                entries: list[AwarenessEntry] | None = None) -> None:
         entries = entries if entries is not None else parse_awareness(update)
         now = time.monotonic()
@@ -368,8 +355,8 @@ class Replica:
             return
         update = encode_awareness(accepted)
         await self._fanout(awareness_frame(update))
-        if relay:
-            await self._group_send({"type": "canvas.awareness", "update": update})
+        if publish:
+            await self._group_send(relay.awareness_message(update))
 
     def _prune_awareness(self, now: float) -> None:
         stale = [client for client, state in self.awareness.items()
@@ -386,7 +373,7 @@ class Replica:
         if gone:
             update = encode_awareness(gone)
             await self._fanout(awareness_frame(update))
-            await self._group_send({"type": "canvas.awareness", "update": update})
+            await self._group_send(relay.awareness_message(update))
 
 
 def _may_speak_for(connection: object, owner: object | None) -> bool:

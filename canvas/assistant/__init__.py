@@ -1,0 +1,1 @@
+"""The model as co-editor: prompts, tools, placing edits, and running a turn."""

@@ -1,0 +1,127 @@
+"""The chat form and the controls of assistant turns (stop, undo)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from collab.persistence import load_doc
+
+from . import chat
+from .access import require_role
+from .assistant import config, prompts, selection
+from .assistant.tasks import run_turn
+from .assistant.turns import request_stop
+from .assistant.undo import UndoError, undo_turn
+from .models import Language, Message, Role
+from .tasks import dispatch
+
+MAX_TEXT = 8000
+
+
+def _refuse(text: str, status: int = 400) -> HttpResponse:
+    """A refusal the page shows as a notice (see app.js: X-Canvas-Notice)."""
+    response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    response["X-Canvas-Notice"] = "1"
+    return response
+
+
+def _rate_limited(user_id: int) -> bool:
+    key = f"turn-rate:{user_id}:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 120)
+        count = 1
+    return count > settings.CANVAS_TURNS_PER_MINUTE
+
+
+@login_required
+@require_POST
+def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, _ = require_role(request.user, canvas_id, Role.EDITOR)
+    text = request.POST.get("text", "").strip()
+    shortcut_name = request.POST.get("shortcut", "").strip()
+    shortcut = prompts.SHORTCUTS.get(shortcut_name) if shortcut_name else None
+    if shortcut_name and (shortcut is None or canvas.kind not in shortcut.kinds):
+        return _refuse(f"Unknown shortcut “{shortcut_name[:40]}” for this canvas.")
+    if not text and shortcut is None:
+        return _refuse("Write a message first.")
+    if len(text) > MAX_TEXT:
+        return _refuse(f"Messages are limited to {MAX_TEXT} characters.")
+    if not config.is_configured():
+        return _refuse(config.NOT_CONFIGURED, status=503)
+    anchored = None
+    raw_selection = request.POST.get("selection", "").strip()
+    if raw_selection:
+        try:
+            anchored = selection.anchor(load_doc(str(canvas.id)), json.loads(raw_selection))
+        except (ValueError, selection.SelectionError) as exc:
+            message = str(exc) if isinstance(exc, selection.SelectionError) else \
+                "The selection is not valid."
+            return _refuse(message)
+    if shortcut_name == "port":
+        language = request.POST.get("language", "")
+        if language not in Language.values or language == canvas.language:
+            return _refuse("Choose another language to port to.")
+        anchored = {**(anchored or {}), "language": language}
+    if _rate_limited(request.user.pk):
+        return _refuse("You are sending requests too quickly. Wait a minute and try again.",
+                       status=429)
+    with transaction.atomic():
+        mine = Message.objects.create(
+            canvas=canvas, author=request.user, text=text or shortcut.label,
+            shortcut=shortcut_name, selection=anchored)
+        answer = Message.objects.create(canvas=canvas, is_assistant=True, reply_to=mine,
+                                        status=Message.Status.STREAMING)
+        transaction.on_commit(lambda: dispatch(run_turn, answer.id))
+    chat.send_message(mine, new=True)
+    chat.send_message(answer, new=True)
+    return HttpResponse(chat.render_message(mine))
+
+
+def _turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> Message:
+    canvas, _ = require_role(request.user, canvas_id, Role.EDITOR)
+    return get_object_or_404(Message, id=message_id, canvas=canvas, is_assistant=True)
+
+
+@login_required
+@require_POST
+def stop_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> HttpResponse:
+    message = _turn(request, canvas_id, message_id)
+    if message.status != Message.Status.STREAMING:
+        return HttpResponse(status=204)
+    request_stop(message.id)
+    # A turn no worker has taken yet ends here; a running one stops at its next chunk.
+    if Message.objects.filter(id=message.id, started__isnull=True).update(
+            status=Message.Status.CANCELLED, summary="Stopped before it started"):
+        message.refresh_from_db()
+        chat.send_message(message)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def undo_turn_view(request: HttpRequest, canvas_id: uuid.UUID,
+                   message_id: int) -> HttpResponse:
+    message = _turn(request, canvas_id, message_id)
+    if message.status == Message.Status.STREAMING:
+        return _refuse("Wait until the assistant has finished, or stop it first.")
+    try:
+        undo_turn(message)
+    except UndoError as exc:
+        return _refuse(str(exc))
+    chat.send_message(message)
+    chat.send_notice(message.canvas_id,
+                     f"{request.user.get_username()} undid the assistant's edit.")
+    return HttpResponse(status=204)

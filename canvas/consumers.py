@@ -1,0 +1,38 @@
+"""The chat socket ``/ws/canvases/<uuid>/chat``: htmx fragments for everyone in a canvas."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from . import broadcast, chat
+from .access import membership_for
+from .assistant.turns import reap_stale_turns
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        broadcast.remember_main_loop()
+        self.canvas_id = str(self.scope["url_route"]["kwargs"]["canvas_id"])
+        membership = await database_sync_to_async(membership_for)(self.scope.get("user"),
+                                                                   self.canvas_id)
+        if membership is None:
+            await self.close(code=4403)
+            return
+        self.group = chat.chat_group(self.canvas_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await database_sync_to_async(reap_stale_turns)(self.canvas_id)
+        # The whole history on every (re)connect: fragments missed while away are healed.
+        await self.send(text_data=await database_sync_to_async(chat.render_history)(
+            self.canvas_id))
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        """The chat is posted over HTTP; the socket only listens."""
+
+    async def chat_html(self, event: dict) -> None:
+        await self.send(text_data=event["html"])
