@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from . import broadcast, chat
 from .access import membership_for
@@ -26,8 +30,20 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # The whole history on every (re)connect: fragments missed while away are healed.
         await self.send(text_data=await database_sync_to_async(chat.render_history)(
             self.canvas_id))
+        self.reaper = asyncio.create_task(self._reap_periodically())
+
+    async def _reap_periodically(self) -> None:
+        """While someone watches, a turn whose worker died is marked failed promptly."""
+        interval = max(1.0, settings.CANVAS_TURN_STALE_AFTER / 3)
+        while True:
+            await asyncio.sleep(interval)
+            await database_sync_to_async(reap_stale_turns)(self.canvas_id)
 
     async def disconnect(self, code: int) -> None:
+        if hasattr(self, "reaper"):
+            self.reaper.cancel()
+            with contextlib.suppress(BaseException):
+                await self.reaper
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

@@ -173,6 +173,8 @@ CANVAS_MODEL = os.environ.get("CANVAS_MODEL", "gpt-4.1")
 # the SDK retries rate limits and server errors.
 CANVAS_MODEL_TIMEOUT = float(os.environ.get("CANVAS_MODEL_TIMEOUT", 60))
 CANVAS_MODEL_RETRIES = int(os.environ.get("CANVAS_MODEL_RETRIES", 2))
+# A streaming turn whose worker gave no sign of life for this many seconds is marked failed.
+CANVAS_TURN_STALE_AFTER = float(os.environ.get("CANVAS_TURN_STALE_AFTER", 45))
 # Assistant turns one person may start per minute.
 CANVAS_TURNS_PER_MINUTE = int(os.environ.get("CANVAS_TURNS_PER_MINUTE", 8))
 

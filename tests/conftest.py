@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,38 @@ def loop_thread() -> Iterator[LoopThread]:
     runner = LoopThread()
     yield runner
     runner.stop()
+
+
+# --- a canvas with one member of each role (sync, assistant and integration tests) --------
+
+
+@dataclass
+class Cast:
+    canvas: object
+    owner: object
+    editor: object
+    viewer: object
+    stranger: object
+    sessions: dict
+
+    def url(self, base_url: str) -> str:
+        from tests.sync.helpers import sync_url
+
+        return sync_url(base_url, self.canvas.id)
+
+
+@pytest.fixture
+def cast(make_user) -> Cast:
+    from canvas.models import Membership, Role
+    from canvas.services import create_canvas
+    from tests.sync.helpers import session_id
+
+    owner, editor, viewer, stranger = (make_user(n) for n in ("owner", "editor", "viewer",
+                                                               "stranger"))
+    canvas = create_canvas(owner, "Sync test", "document")
+    Membership.objects.create(canvas=canvas, user=editor, role=Role.EDITOR)
+    Membership.objects.create(canvas=canvas, user=viewer, role=Role.VIEWER)
+    sessions = {name: session_id(user) for name, user in
+                (("owner", owner), ("editor", editor), ("viewer", viewer),
+                 ("stranger", stranger))}
+    return Cast(canvas, owner, editor, viewer, stranger, sessions)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import openai
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -30,8 +31,6 @@ logger = logging.getLogger(__name__)
 LOCK_TTL = 15 * 60
 WAIT_LIMIT = 10 * 60
 HEARTBEAT_EVERY = 3.0
-#: A streaming turn whose worker gave no sign of life for this long is marked failed.
-STALE_AFTER = 45.0
 BROADCAST_EVERY = 0.12
 DRAFT_FLUSH_EVERY = 0.08
 MAX_ROUNDS = 2  # the first answer, and one chance to correct failed edits
@@ -55,7 +54,7 @@ def request_stop(message_id: int) -> None:
 
 def reap_stale_turns(canvas_id: object) -> int:
     """Mark turns whose worker died as failed, so nothing shows "streaming" forever."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER)
+    cutoff = timezone.now() - timezone.timedelta(seconds=settings.CANVAS_TURN_STALE_AFTER)
     stale = Message.objects.filter(canvas_id=canvas_id, is_assistant=True,
                                    status=Message.Status.STREAMING, heartbeat__lt=cutoff)
     count = 0
