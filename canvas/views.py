@@ -19,8 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from .access import require_role
+from .assistant import config as assistant_config
+from .assistant.prompts import SHORTCUTS
+from .assistant.turns import reap_stale_turns
 from .forms import CanvasCreateForm, InviteForm, MemberRoleForm, RenameForm, SignupForm
-from .models import LANGUAGES_BY_KIND, Canvas, Membership, Role
+from .models import LANGUAGES_BY_KIND, Canvas, Language, Membership, Role
 from .services import create_canvas, join_canvas
 from .sharing import InviteError, make_invite_token, read_invite_token
 
@@ -93,12 +96,19 @@ def canvas_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def canvas_page(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     canvas, membership = require_role(request.user, canvas_id)
+    reap_stale_turns(canvas.id)
+    recent = canvas.messages.select_related("author").order_by("-created", "-id")[:200]
     return render(request, "canvas/page.html", {
         "canvas": canvas,
         "membership": membership,
         "is_owner": membership.role == Role.OWNER,
         "can_edit": membership.allows(Role.EDITOR),
-        "chat_messages": canvas.messages.select_related("author").order_by("created", "id"),
+        "chat_messages": list(recent)[::-1],
+        "model_ready": assistant_config.is_configured(),
+        "model_hint": assistant_config.NOT_CONFIGURED,
+        "shortcuts": [s for s in SHORTCUTS.values() if canvas.kind in s.kinds],
+        "port_languages": [(v, label) for v, label in Language.choices
+                           if v in LANGUAGES_BY_KIND["code"] and v != canvas.language],
     })
 
 

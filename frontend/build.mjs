@@ -1,7 +1,8 @@
 // Bundles each entry point of src/ into ../static/dist/ (one file per page feature).
 import * as esbuild from "esbuild";
 
-const entryPoints = { app: "src/app.js" };
+// app: every page (htmx, notices); editor: the canvas page (CodeMirror + Yjs, see src/editor/).
+const entryPoints = { app: "src/app.js", editor: "src/editor/index.js" };
 
 await esbuild.build({
   entryPoints,

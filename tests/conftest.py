@@ -69,7 +69,8 @@ class AsgiServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"asgi-{self.port}.log"
-        self.env = {**os.environ, "DATABASE_URL": database_url(),
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+        self.env = {**inherited, "DATABASE_URL": database_url(),
                     "SECRET_KEY": settings.SECRET_KEY, "PYTHONUNBUFFERED": "1",
                     **(extra_env or {})}
         self.process: subprocess.Popen | None = None

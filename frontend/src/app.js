@@ -1,5 +1,6 @@
 // Site-wide behaviour: htmx, dialogs, inline rename, copy buttons and notices.
 import htmx from "htmx.org";
+import "htmx-ext-ws";
 
 window.htmx = htmx;
 
@@ -20,6 +21,11 @@ window.canvasNotify = notify;
 // Errors htmx does not swap (403, 404, 5xx, network) still tell the user what happened.
 document.addEventListener("htmx:responseError", (event) => {
   const xhr = event.detail.xhr;
+  // Refusals meant for people (rate limits, no model, bad selection) carry their own words.
+  if (xhr.getResponseHeader("X-Canvas-Notice")) {
+    notify(xhr.responseText, "error");
+    return;
+  }
   const reasons = { 403: "You are not allowed to do that.", 404: "Not found, or you no longer have access." };
   notify(reasons[xhr.status] || `The server answered ${xhr.status}. Nothing was changed.`, "error");
 });
@@ -54,4 +60,51 @@ document.addEventListener("click", (event) => {
 // Auto-dismiss server-rendered notices after a while.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#notices .notice:not(.error)").forEach((n) => setTimeout(() => n.remove(), 6000));
+});
+
+// --- Chat panel -------------------------------------------------------------------------
+
+function chatList() {
+  return document.getElementById("chat-messages");
+}
+
+function scrollChatToEnd(force = false) {
+  const list = chatList();
+  if (!list) return;
+  const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
+  if (force || nearEnd) list.scrollTop = list.scrollHeight;
+}
+
+// Fragments arrive over the chat socket; keep the newest in view.
+document.addEventListener("htmx:wsAfterMessage", () => scrollChatToEnd());
+document.addEventListener("DOMContentLoaded", () => scrollChatToEnd(true));
+
+// Enter sends, Shift+Enter starts a new line.
+document.addEventListener("keydown", (event) => {
+  if (event.target.id === "chat-text" && event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    event.target.form.requestSubmit();
+  }
+});
+
+/** Scope the next chat message to a selection ({from, to, quote}); null clears it. */
+export function setChatSelection(selection) {
+  const input = document.getElementById("chat-selection");
+  const chip = document.getElementById("chat-selection-chip");
+  if (!input || !chip) return;
+  input.value = selection ? JSON.stringify(selection) : "";
+  chip.hidden = !selection;
+  const quote = document.getElementById("chat-selection-quote");
+  if (quote) quote.textContent = selection ? selection.quote.slice(0, 120) + (selection.quote.length > 120 ? "…" : "") : "";
+}
+window.canvasSetChatSelection = setChatSelection;
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-clear-selection]")) setChatSelection(null);
+});
+
+document.addEventListener("canvas:chat-sent", () => {
+  setChatSelection(null);
+  document.getElementById("shortcuts")?.removeAttribute("open");
+  scrollChatToEnd(true);
 });

@@ -45,6 +45,15 @@ class Human:
         return str(self.text)
 
 
+@pytest.fixture(autouse=True)
+def _finish_eager_turns():
+    """Turns started in threads by a test end before its database and fake model go."""
+    yield
+    from canvas.tasks import wait_for_eager_tasks
+
+    wait_for_eager_tasks()
+
+
 @pytest.fixture
 def model(fake_openai, settings):
     settings.OPENAI_BASE_URL = fake_openai.base_url

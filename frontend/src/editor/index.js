@@ -1,0 +1,106 @@
+// Canvas editor entry point (static/dist/editor.js): reads #editor-mount's data attributes, wires the
+// Y document to its offline copy, the sync socket, presence, the connection indicator, CodeMirror and
+// (for documents) the Markdown view, then exposes window.canvasEditor for tests and later features.
+import * as Y from "yjs";
+import { Awareness } from "y-protocols/awareness";
+import { createEditor } from "./editor.js";
+import { setupMarkdownView } from "./markdown-view.js";
+import { setupPresence } from "./presence.js";
+import { createStatusIndicator } from "./status.js";
+import { openOfflineCopy } from "./storage.js";
+import { createSync } from "./sync.js";
+
+const notify = (text, kind = "info") => {
+  if (typeof window.canvasNotify === "function") window.canvasNotify(text, kind);
+  else console[kind === "error" ? "error" : "log"](text);
+};
+
+/** The settings the template puts on #editor-mount. */
+export function readMount(mount) {
+  const d = mount.dataset;
+  return {
+    canvasId: d.canvasId,
+    kind: d.kind === "code" ? "code" : "document",
+    language: d.language || (d.kind === "code" ? "" : "markdown"),
+    role: d.role || "viewer",
+    readOnly: d.readonly !== "false",
+    syncPath: d.syncPath || `/ws/canvases/${d.canvasId}/sync`,
+    // Numeric like the id the server stamps on presence states, so both spell the same person alike.
+    user: { id: /^\d+$/.test(d.userId || "") ? Number(d.userId) : d.userId, name: d.userName || "Anonymous" },
+  };
+}
+
+export async function mountEditor(mount) {
+  const config = readMount(mount);
+  const ydoc = new Y.Doc();
+  const ytext = ydoc.getText("content");
+  const awareness = new Awareness(ydoc);
+  // Only my own edits are undone: yCollab adds its sync origin (local typing) as the tracked origin.
+  const undoManager = new Y.UndoManager(ytext);
+
+  const offline = openOfflineCopy(config.canvasId, ydoc);
+  const sync = createSync({
+    ydoc, awareness, canvasId: config.canvasId, path: config.syncPath,
+    persistence: offline.persistence, canWrite: !config.readOnly, notify,
+  });
+
+  const presence = setupPresence({ awareness, ydoc, user: config.user, container: document.getElementById("participants") });
+  sync.onChange(createStatusIndicator(document.getElementById("connection-status")));
+
+  mount.replaceChildren();
+  mount.classList.add("editor-mounted", `editor-${config.kind}`);
+  if (config.readOnly) mount.classList.add("editor-readonly");
+  const editorPane = document.createElement("div");
+  editorPane.className = "editor-pane";
+  mount.append(editorPane);
+
+  const editor = createEditor({
+    parent: editorPane, ytext, awareness, undoManager,
+    kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
+  });
+  const markdownView = config.kind === "document"
+    ? setupMarkdownView({ mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext })
+    : null;
+
+  sync.onTerminal((event) => {
+    editor.setReadOnly(true);
+    mount.classList.add("editor-readonly");
+    if (event.code === 4403 || event.code === 4404) offline.clear();
+  });
+
+  window.canvasEditor = {
+    config,
+    view: editor.view,
+    ydoc,
+    ytext,
+    provider: sync.provider,
+    awareness,
+    undoManager,
+    sync,
+    offline,
+    presence,
+    markdownView,
+    editor,
+    unsentEdits: () => sync.unsent(),
+    isSynced: () => sync.isSynced(),
+  };
+  document.dispatchEvent(new CustomEvent("canvas:editor-ready", { detail: window.canvasEditor }));
+
+  // Load what this browser kept offline before connecting, so our first SyncStep1 already covers it.
+  await offline.ready;
+  sync.start();
+  return window.canvasEditor;
+}
+
+function boot() {
+  const mount = document.getElementById("editor-mount");
+  if (!mount || mount.dataset.mounted) return;
+  mount.dataset.mounted = "true";
+  mountEditor(mount).catch((error) => {
+    console.error(error);
+    notify("The editor could not start. Reload the page to try again.", "error");
+  });
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();

@@ -1,0 +1,125 @@
+"""The chat form endpoint and the chat socket: who may ask, and what bad input gets."""
+
+import asyncio
+import json
+import time
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.urls import reverse
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from canvas.models import Message
+from tests.assistant.conftest import Human
+from tests.fakes.openai_server import Reply
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def post(client, canvas, **data):
+    return client.post(reverse("chat_post", args=[canvas.id]), data,
+                       headers={"HX-Request": "true"})
+
+
+@pytest.fixture
+def owner_client(client, cast):
+    client.force_login(cast.owner)
+    return client
+
+
+def wait_done(message_id, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        message = Message.objects.get(id=message_id)
+        if message.status != "streaming":
+            return message
+        time.sleep(0.05)
+    raise AssertionError("turn did not finish")
+
+
+def test_a_message_starts_a_turn_that_answers(owner_client, cast, model):
+    model.add_response(Reply(text="Hello there 👋"))
+    response = post(owner_client, cast.canvas, text="Hi assistant")
+    assert response.status_code == 200
+    assert "Hi assistant" in response.content.decode()
+    mine = Message.objects.get(is_assistant=False)
+    answer = Message.objects.get(is_assistant=True)
+    assert mine.author == cast.owner and answer.reply_to == mine
+    assert wait_done(answer.id).text == "Hello there 👋"
+
+
+def test_viewers_cannot_start_turns_and_strangers_get_404(client, cast, model):
+    client.force_login(cast.viewer)
+    assert post(client, cast.canvas, text="let me edit").status_code == 403
+    client.force_login(cast.stranger)
+    assert post(client, cast.canvas, text="hello?").status_code == 404
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize("data, status, words", [
+    ({"text": "   "}, 400, "Write a message first"),
+    ({"text": "x" * 8001}, 400, "limited to 8000"),
+    ({"shortcut": "explode"}, 400, "Unknown shortcut"),
+    ({"shortcut": "review"}, 400, "Unknown shortcut"),  # a code shortcut on a document
+    ({"text": "hi", "selection": "{not json"}, 400, "selection is not valid"),
+    ({"text": "hi", "selection": json.dumps({"from": 0, "to": 3, "quote": "zzz"})}, 400,
+     "no longer in the canvas"),
+])
+def test_bad_requests_are_refused_with_a_notice(owner_client, cast, model, data, status, words):
+    Human(cast.canvas.id).insert(0, "Some text.\n")
+    response = post(owner_client, cast.canvas, **data)
+    assert response.status_code == status
+    assert response["X-Canvas-Notice"] == "1" and words in response.content.decode()
+    assert Message.objects.count() == 0
+
+
+def test_without_a_model_the_form_is_refused_and_the_page_says_how(owner_client, cast,
+                                                                    settings):
+    settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = ""
+    response = post(owner_client, cast.canvas, text="hello")
+    assert response.status_code == 503 and "OPENAI_API_KEY" in response.content.decode()
+    page = owner_client.get(reverse("canvas_page", args=[cast.canvas.id])).content.decode()
+    assert "No model is connected" in page
+
+
+def test_many_requests_are_rate_limited(owner_client, cast, model, settings):
+    settings.CANVAS_TURNS_PER_MINUTE = 2
+    model.default_response = Reply(text="ok")
+    statuses = [post(owner_client, cast.canvas, text=f"q{i}").status_code for i in range(3)]
+    assert statuses == [200, 200, 429]
+    assert Message.objects.filter(is_assistant=False).count() == 2
+
+
+def test_selection_is_anchored_on_the_server(owner_client, cast, model):
+    Human(cast.canvas.id).insert(0, "Zoë 😀 likes tea. Zoë 😀 likes tea.\n")
+    model.add_response(Reply(text="ok"))
+    # UTF-16 offset of the second sentence: the emoji counts two units in the browser.
+    selection = {"from": 19, "to": 36, "quote": "Zoë 😀 likes tea."}
+    assert post(owner_client, cast.canvas, text="shorter",
+                selection=json.dumps(selection)).status_code == 200
+    stored = Message.objects.get(is_assistant=False).selection
+    assert stored["quote"] == "Zoë 😀 likes tea." and stored["start"] and stored["end"]
+
+
+def test_stop_before_a_worker_takes_the_turn(owner_client, cast):
+    answer = Message.objects.create(canvas=cast.canvas, is_assistant=True,
+                                    status=Message.Status.STREAMING)
+    response = owner_client.post(reverse("turn_stop", args=[cast.canvas.id, answer.id]))
+    assert response.status_code == 204
+    answer.refresh_from_db()
+    assert answer.status == "cancelled"
+
+
+async def test_chat_socket_refuses_non_members_and_sends_history(cast, live_server_url):
+    url = live_server_url.replace("http", "ws") + f"/ws/canvases/{cast.canvas.id}/chat"
+    await sync_to_async(Message.objects.create)(canvas=cast.canvas, author=cast.owner,
+                                                text="earlier <b>message</b>")
+    with pytest.raises(InvalidStatus):
+        await connect(url, additional_headers={
+            "Origin": live_server_url, "Cookie": f"sessionid={cast.sessions['stranger']}"})
+    async with connect(url, additional_headers={
+            "Origin": live_server_url,
+            "Cookie": f"sessionid={cast.sessions['viewer']}"}) as ws:
+        history = await asyncio.wait_for(ws.recv(), 5)
+    assert "earlier &lt;b&gt;message&lt;/b&gt;" in history
