@@ -50,5 +50,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None) -> None:
         """The chat is posted over HTTP; the socket only listens."""
 
+    async def chat_access(self, event: dict) -> None:
+        user = self.scope.get("user")
+        if event.get("user_id") not in (None, getattr(user, "pk", None)):
+            return
+        if await database_sync_to_async(membership_for)(user, self.canvas_id) is None:
+            await self.close(code=4403)
+
     async def chat_html(self, event: dict) -> None:
         await self.send(text_data=event["html"])

@@ -86,6 +86,14 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
     async def send_frame(self, frame: bytes) -> None:
         await self.send(bytes_data=frame)
 
+    async def recheck_access(self) -> None:
+        membership = await database_sync_to_async(membership_for)(self.scope.get("user"),
+                                                                   self.canvas_id)
+        if membership is None:
+            await self.refuse(CLOSE_FORBIDDEN, "You no longer have access to this canvas.")
+        else:
+            self.can_edit = ROLE_RANK[membership.role] >= ROLE_RANK[Role.EDITOR]
+
     async def close_for_resync(self) -> None:
         await self.close(code=CLOSE_RESYNC, reason="Reconnect to resynchronise.")
 

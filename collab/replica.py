@@ -59,6 +59,12 @@ class Connection:
     async def send_frame(self, frame: bytes) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    async def close_for_resync(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    async def recheck_access(self) -> None:  # pragma: no cover - interface
+        """The person's role may have changed: look again, close if it is gone."""
+
 
 @dataclass
 class AwarenessState:
@@ -291,6 +297,11 @@ class Replica:
             await self._apply_awareness(message["update"], owner=None, publish=False)
         elif kind == "canvas.poke":
             self._poke.set()
+        elif kind == "canvas.access":
+            user_id = message.get("user_id")
+            for connection in list(self.connections):
+                if user_id is None or getattr(connection, "user_id", None) == user_id:
+                    await connection.recheck_access()
 
     async def _apply_remote(self, update: bytes) -> None:
         """An update already in the log (from another process): apply and show locally."""

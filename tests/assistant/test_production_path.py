@@ -18,7 +18,7 @@ from canvas.models import Message
 from collab.client import SyncClient
 from tests.conftest import ROOT, database_url
 from tests.fakes.openai_server import ToolCall, ToolCalls
-from tests.sync.helpers import converge, stored_text
+from tests.sync.helpers import converge, http_post, stored_text
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -44,13 +44,8 @@ def stack(fake_openai, asgi_server_factory, tmp_path, settings):
 
 
 async def post_message(base_url: str, session: str, canvas_id, text: str) -> httpx.Response:
-    cookies = {"sessionid": session}
-    async with httpx.AsyncClient(base_url=base_url, cookies=cookies) as http:
-        page = await http.get(f"/canvases/{canvas_id}/")
-        assert page.status_code == 200
-        token = http.cookies["csrftoken"]
-        return await http.post(f"/canvases/{canvas_id}/messages", data={"text": text},
-                               headers={"X-CSRFToken": token, "Referer": base_url + "/"})
+    return await http_post(base_url, session, f"/canvases/{canvas_id}/messages",
+                           {"text": text}, page=f"/canvases/{canvas_id}/")
 
 
 async def wait_for(predicate, timeout: float = 20):

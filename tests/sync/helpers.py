@@ -53,3 +53,15 @@ async def converge(clients: list[SyncClient], canvas_id, timeout: float = 20) ->
             raise AssertionError(f"no convergence: clients={[c.get_text() for c in clients]!r}"
                                  f" db={stored!r}")
         await asyncio.sleep(0.05)
+
+
+async def http_post(base_url: str, session: str, path: str, data: dict,
+                    page: str = "/"):
+    """POST as a signed-in person through the live server (with its CSRF token)."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base_url, cookies={"sessionid": session}) as http:
+        await http.get(page)
+        token = http.cookies.get("csrftoken", "")
+        return await http.post(path, data=data,
+                               headers={"X-CSRFToken": token, "Referer": base_url + "/"})

@@ -163,3 +163,35 @@ async def test_a_client_cannot_remove_anothers_presence(cast, live_server_url):
     assert a.doc.client_id in b.awareness
     await a.close()
     await b.close()
+
+
+async def test_removed_or_demoted_members_lose_access_at_once(cast, live_server_url):
+    from asgiref.sync import sync_to_async
+
+    from canvas.models import Membership
+    from tests.sync.helpers import http_post
+
+    editor = await client(cast, live_server_url, "editor").connect()
+    viewer = await client(cast, live_server_url, "viewer").connect()
+    owner = await client(cast, live_server_url, "owner").connect()
+
+    async def as_owner(path, data):
+        response = await http_post(live_server_url, cast.sessions["owner"], path, data,
+                                   page=f"/canvases/{cast.canvas.id}/")
+        return response.status_code
+
+    # Demote the editor: their next update is refused, nothing is stored.
+    base = f"/canvases/{cast.canvas.id}/members/"
+    assert await as_owner(base + str(cast.editor.id), {"role": "viewer"}) == 200
+    await asyncio.sleep(0.5)
+    editor.insert(0, "after demotion")
+    await editor.roundtrip()
+    await asyncio.sleep(0.3)
+    assert editor.errors and await stored_text(cast.canvas.id) == ""
+    # Remove the viewer: their socket is closed with 4403.
+    assert await as_owner(base + str(cast.viewer.id), {"remove": "1"}) == 200
+    await asyncio.wait_for(viewer._reader, 5)
+    assert viewer.ws.close_code == 4403
+    assert not await sync_to_async(Membership.objects.filter(user=cast.viewer).exists)()
+    await editor.close()
+    await owner.close()
