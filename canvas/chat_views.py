@@ -23,16 +23,10 @@ from .assistant.tasks import run_turn
 from .assistant.turns import request_stop
 from .assistant.undo import UndoError, undo_turn
 from .models import Language, Message, Role
+from .notices import refuse
 from .tasks import dispatch
 
 MAX_TEXT = 8000
-
-
-def _refuse(text: str, status: int = 400) -> HttpResponse:
-    """A refusal the page shows as a notice (see app.js: X-Canvas-Notice)."""
-    response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
-    response["X-Canvas-Notice"] = "1"
-    return response
 
 
 def _rate_limited(user_id: int) -> bool:
@@ -54,13 +48,13 @@ def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     shortcut_name = request.POST.get("shortcut", "").strip()
     shortcut = prompts.SHORTCUTS.get(shortcut_name) if shortcut_name else None
     if shortcut_name and (shortcut is None or canvas.kind not in shortcut.kinds):
-        return _refuse(f"Unknown shortcut “{shortcut_name[:40]}” for this canvas.")
+        return refuse(f"Unknown shortcut “{shortcut_name[:40]}” for this canvas.")
     if not text and shortcut is None:
-        return _refuse("Write a message first.")
+        return refuse("Write a message first.")
     if len(text) > MAX_TEXT:
-        return _refuse(f"Messages are limited to {MAX_TEXT} characters.")
+        return refuse(f"Messages are limited to {MAX_TEXT} characters.")
     if not config.is_configured():
-        return _refuse(config.NOT_CONFIGURED, status=503)
+        return refuse(config.NOT_CONFIGURED, status=503)
     anchored = None
     raw_selection = request.POST.get("selection", "").strip()
     if raw_selection:
@@ -69,14 +63,14 @@ def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
         except (ValueError, selection.SelectionError) as exc:
             message = str(exc) if isinstance(exc, selection.SelectionError) else \
                 "The selection is not valid."
-            return _refuse(message)
+            return refuse(message)
     if shortcut_name == "port":
         language = request.POST.get("language", "")
         if language not in Language.values or language == canvas.language:
-            return _refuse("Choose another language to port to.")
+            return refuse("Choose another language to port to.")
         anchored = {**(anchored or {}), "language": language}
     if _rate_limited(request.user.pk):
-        return _refuse("You are sending requests too quickly. Wait a minute and try again.",
+        return refuse("You are sending requests too quickly. Wait a minute and try again.",
                        status=429)
     with transaction.atomic():
         mine = Message.objects.create(
@@ -116,11 +110,11 @@ def undo_turn_view(request: HttpRequest, canvas_id: uuid.UUID,
                    message_id: int) -> HttpResponse:
     message = _turn(request, canvas_id, message_id)
     if message.status == Message.Status.STREAMING:
-        return _refuse("Wait until the assistant has finished, or stop it first.")
+        return refuse("Wait until the assistant has finished, or stop it first.")
     try:
         undo_turn(message)
     except UndoError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
     chat.send_message(message)
     chat.send_notice(message.canvas_id,
                      f"{request.user.get_username()} undid the assistant's edit.")

@@ -175,6 +175,9 @@ CANVAS_MODEL_TIMEOUT = float(os.environ.get("CANVAS_MODEL_TIMEOUT", 60))
 CANVAS_MODEL_RETRIES = int(os.environ.get("CANVAS_MODEL_RETRIES", 2))
 # A streaming turn whose worker gave no sign of life for this many seconds is marked failed.
 CANVAS_TURN_STALE_AFTER = float(os.environ.get("CANVAS_TURN_STALE_AFTER", 45))
+# Version checkpoints: after this many seconds without edits, at most one per interval.
+CANVAS_CHECKPOINT_PAUSE = float(os.environ.get("CANVAS_CHECKPOINT_PAUSE", 30))
+CANVAS_CHECKPOINT_INTERVAL = int(os.environ.get("CANVAS_CHECKPOINT_INTERVAL", 60))
 # Assistant turns one person may start per minute.
 CANVAS_TURNS_PER_MINUTE = int(os.environ.get("CANVAS_TURNS_PER_MINUTE", 8))
 

@@ -5,8 +5,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from collab.relay import group_name
+from collab.signals import editing_paused
 
-from . import broadcast
+from . import broadcast, versions
 from .chat import chat_group
 from .models import Canvas, Membership
 
@@ -36,3 +37,9 @@ def membership_deleted(sender, instance: Membership, **kwargs) -> None:
 @receiver(post_delete, sender=Canvas)
 def canvas_deleted(sender, instance: Canvas, **kwargs) -> None:
     notify_access_change(instance.id, None)
+
+
+@receiver(editing_paused)
+def checkpoint_after_pause(sender, canvas_id: str, text: str, user_id: int | None,
+                           **kwargs) -> None:
+    versions.checkpoint(canvas_id, text, user_id)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import chat_views, views
+from . import chat_views, history_views, views
 
 urlpatterns = [
     path("", views.canvas_list, name="canvas_list"),
@@ -26,6 +26,17 @@ urlpatterns = [
          name="turn_stop"),
     path("canvases/<uuid:canvas_id>/messages/<int:message_id>/undo", chat_views.undo_turn_view,
          name="turn_undo"),
+    path("canvases/<uuid:canvas_id>/history/", history_views.history, name="history"),
+    path("canvases/<uuid:canvas_id>/history/save", history_views.version_save,
+         name="version_save"),
+    path("canvases/<uuid:canvas_id>/history/last-turn", history_views.last_turn,
+         name="last_turn"),
+    path("canvases/<uuid:canvas_id>/history/<int:version_id>/", history_views.version_view,
+         name="version_view"),
+    path("canvases/<uuid:canvas_id>/history/<int:version_id>/changes",
+         history_views.version_changes, name="version_changes"),
+    path("canvases/<uuid:canvas_id>/history/<int:version_id>/restore",
+         history_views.version_restore, name="version_restore"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

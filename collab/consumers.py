@@ -131,7 +131,7 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                     await self.send(bytes_data=permission_denied(READ_ONLY_MESSAGE))
             else:
                 try:
-                    await replica.receive_update(frame.payload, self.origin)
+                    await replica.receive_update(frame.payload, self.origin, self.user_id)
                 except replicas.DocumentTooLarge:
                     await self.send(bytes_data=permission_denied(TOO_LARGE_MESSAGE))
         elif frame.outer == Outer.AWARENESS:

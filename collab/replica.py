@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from pycrdt import Doc
+from pycrdt import Doc, Text
 
-from . import persistence, relay
+from . import persistence, relay, signals
 from .protocol import (
     AwarenessEntry,
     awareness_frame,
@@ -105,6 +105,9 @@ class Replica:
         self._appended_since_compaction = 0
         self._compacting: asyncio.Task | None = None
         self.closed = False
+        # People's edits since the last checkpoint version (see _maybe_checkpoint).
+        self._edited_at: float | None = None
+        self._last_editor: int | None = None
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -128,6 +131,7 @@ class Replica:
         """Write what is queued, fold the log, and leave the group."""
         if flush:
             await self.flush()
+            await self._maybe_checkpoint(pause=0)  # everyone left: that is a pause too
             if self._appended_since_compaction:
                 await self._compact()
         self.closed = True
@@ -192,13 +196,16 @@ class Replica:
             raise InvalidUpdate(str(exc)) from exc
         return any(u != b"\x00\x00" for u in changed)
 
-    async def receive_update(self, update: bytes, origin: str) -> None:
+    async def receive_update(self, update: bytes, origin: str,
+                             user_id: int | None = None) -> None:
         """A connection's update: apply, append to the log, then relay."""
         if self.size + len(update) > settings.CANVAS_MAX_DOC and self.would_change(update):
             raise DocumentTooLarge
         change = self._apply(update)
         if change is None:
             return
+        self._edited_at = time.monotonic()
+        self._last_editor = user_id
         self.size += len(change)
         write = _Write(change, origin)
         self._writes.append(write)
@@ -328,6 +335,21 @@ class Replica:
             for update in missed.updates:
                 await self._apply_remote(update)
             self.max_seq = max(self.max_seq, missed.max_seq)
+            await self._maybe_checkpoint()
+
+    async def _maybe_checkpoint(self, pause: float | None = None) -> None:
+        """A version after people paused editing (the history's checkpoints)."""
+        pause = settings.CANVAS_CHECKPOINT_PAUSE if pause is None else pause
+        if self._edited_at is None or time.monotonic() - self._edited_at < pause:
+            return
+        await self.flush()
+        author, self._edited_at = self._last_editor, None
+        text = str(self.doc.get("content", type=Text))
+        try:
+            await database_sync_to_async(signals.editing_paused.send)(
+                sender=Replica, canvas_id=self.canvas_id, text=text, user_id=author)
+        except Exception:
+            logger.exception("checkpoint of %s failed", self.canvas_id)
 
     # --- awareness ---------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from canvas import chat
 from canvas.models import Canvas, Message, Version
+from canvas.versions import make_version
 
 from . import config, prompts, selection
 from .locate import LocateError, locate
@@ -442,11 +443,12 @@ class TurnRunner:
 
     def _make_version(self, reason: str, label: str) -> None:
         peer = self.peer
-        if reason == Version.Reason.ASSISTANT_AFTER:
+        before = reason == Version.Reason.ASSISTANT_BEFORE
+        if not before:
             peer.refresh()
-        Version.objects.create(canvas_id=peer.canvas_id, reason=reason, label=label[:200],
-                               turn=self.message, state=peer.doc.get_update(),
-                               text=peer.text(), summary=self._summary(Message.Status.DONE))
+        # The state before the turn is what undoing the turn replays from.
+        make_version(peer.canvas_id, reason, label, text=peer.text(),
+                     state=peer.doc.get_update() if before else b"", turn=self.message)
 
     def _apply_edit(self, number: int, item: object, sel) -> dict:
         if not isinstance(item, dict) or not isinstance(item.get("find"), str) \

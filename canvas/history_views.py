@@ -1,0 +1,127 @@
+"""The History panel: the timeline, changes of a version, viewing, saving and restoring."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from collab.persistence import load_text
+
+from . import chat, versions
+from .access import require_role
+from .models import Message, Role, Version
+from .notices import refuse
+
+PAGE = 100
+
+
+def _timeline(canvas, before: int | None = None) -> list[Version]:
+    queryset = (canvas.versions.select_related("author", "turn__reply_to")
+                .defer("state", "text").order_by("-created", "-id"))
+    if before:
+        queryset = queryset.filter(id__lt=before)
+    return list(queryset[:PAGE])
+
+
+def _panel(request: HttpRequest, canvas, membership, status: int = 200) -> HttpResponse:
+    before = request.GET.get("before")
+    return render(request, "canvas/_history.html", {
+        "canvas": canvas,
+        "versions": _timeline(canvas, int(before) if before and before.isdigit() else None),
+        "can_edit": membership.allows(Role.EDITOR),
+        "page_size": PAGE,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, membership = require_role(request.user, canvas_id)
+    if request.htmx:
+        return _panel(request, canvas, membership)
+    return render(request, "canvas/history.html", {
+        "canvas": canvas, "membership": membership,
+        "versions": _timeline(canvas), "can_edit": membership.allows(Role.EDITOR),
+        "page_size": PAGE,
+    })
+
+
+def _version(request: HttpRequest, canvas_id: uuid.UUID, version_id: int,
+             role: str = Role.VIEWER):
+    canvas, membership = require_role(request.user, canvas_id, role)
+    return canvas, membership, get_object_or_404(Version, id=version_id, canvas=canvas)
+
+
+@login_required
+@require_GET
+def version_view(request: HttpRequest, canvas_id: uuid.UUID, version_id: int) -> HttpResponse:
+    canvas, membership, version = _version(request, canvas_id, version_id)
+    ordered = canvas.versions.order_by("-created", "-id")
+    newer = ordered.filter(created__gte=version.created).exclude(id=version.id) \
+        .order_by("created", "id").only("id").first()
+    older = versions.previous_version(version)
+    return render(request, "canvas/_version.html", {
+        "canvas": canvas, "version": version, "newer": newer, "older": older,
+        "can_edit": membership.allows(Role.EDITOR),
+    })
+
+
+@login_required
+@require_GET
+def version_changes(request: HttpRequest, canvas_id: uuid.UUID,
+                    version_id: int) -> HttpResponse:
+    canvas, membership, version = _version(request, canvas_id, version_id)
+    against = request.GET.get("against", "previous")
+    if against == "now":
+        old, new, title = version.text, load_text(str(canvas.id)), "From this version to now"
+    else:
+        previous = versions.previous_version(version)
+        old, new = (previous.text if previous else ""), version.text
+        title = "Changes in this version"
+    return render(request, "canvas/_changes.html", {
+        "canvas": canvas, "version": version, "title": title, "against": against,
+        "diff": versions.render_diff(old, new), "summary": versions.summarize(old, new),
+        "can_edit": membership.allows(Role.EDITOR),
+    })
+
+
+@login_required
+@require_POST
+def version_restore(request: HttpRequest, canvas_id: uuid.UUID,
+                    version_id: int) -> HttpResponse:
+    canvas, membership, version = _version(request, canvas_id, version_id, Role.EDITOR)
+    restored = versions.restore(version, request.user)
+    chat.send_notice(canvas.id, f"{request.user.get_username()} {restored.label[0].lower()}"
+                                f"{restored.label[1:]}.")
+    response = _panel(request, canvas, membership)
+    response["HX-Trigger"] = "canvas:restored"
+    return response
+
+
+@login_required
+@require_POST
+def version_save(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    canvas, membership = require_role(request.user, canvas_id, Role.EDITOR)
+    label = " ".join(request.POST.get("label", "").split())
+    if not label or len(label) > 200:
+        return refuse("Name the version (up to 200 characters).")
+    versions.make_version(canvas.id, Version.Reason.MANUAL, label, author=request.user)
+    return _panel(request, canvas, membership)
+
+
+@login_required
+@require_GET
+def last_turn(request: HttpRequest, canvas_id: uuid.UUID) -> JsonResponse:
+    """What the last assistant turn changed, as a Y update (the editor highlights it)."""
+    canvas, _ = require_role(request.user, canvas_id)
+    message = (Message.objects.filter(canvas=canvas, is_assistant=True, undone=False)
+               .exclude(edit_update=b"").order_by("-created", "-id").first())
+    if message is None:
+        return JsonResponse({"update": None})
+    return JsonResponse({"update": base64.b64encode(bytes(message.edit_update)).decode(),
+                         "message": message.id, "summary": message.summary})

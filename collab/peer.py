@@ -1,0 +1,152 @@
+"""A server-side peer of a canvas's Y document: the assistant, a restore, a script.
+
+It loads the document like a server replica, changes it in its own transactions, and
+handles its updates exactly like a person's: appended to the log with its origin, then
+published to the canvas group. It never writes the text as a whole, so people typing
+meanwhile keep every character.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Iterator
+
+from diff_match_patch import diff_match_patch
+from pycrdt import Assoc, Doc, Map, StickyIndex, Text, merge_updates
+
+from canvas import broadcast
+
+from . import persistence, relay
+from .positions import codepoint_to_utf8
+
+
+def encode_sticky(text: Text, byte_index: int, assoc: Assoc) -> bytes:
+    # Assoc.AFTER at the very end of the text panics in pycrdt; BEFORE is safe there.
+    if byte_index >= len(text):
+        assoc = Assoc.BEFORE
+    return text.sticky_index(byte_index, assoc).encode()
+
+
+def decode_sticky(text: Text, data: bytes | bytearray) -> int:
+    """A stored sticky index as a UTF-8 byte position in ``text``."""
+    return StickyIndex.decode(bytes(data), text).get_index()
+
+
+class DocumentPeer:
+    """One peer of a canvas document; ``origin`` tags its rows in the log."""
+
+    def __init__(self, canvas_id: object, origin: str) -> None:
+        self.canvas_id = str(canvas_id)
+        self.origin = origin
+        self.group = relay.group_name(self.canvas_id)
+        self.doc = Doc()
+        self.content = self.doc.get("content", type=Text)
+        self.draft = self.doc.get("draft", type=Text)
+        self.comments = self.doc.get("comments", type=Map)
+        self._local = False
+        self._pending: list[bytes] = []
+        self.own_updates: list[bytes] = []
+        self.doc.observe(self._capture)
+        loaded = persistence.load(self.canvas_id)
+        persistence.apply_all(self.doc, loaded.updates)
+        self.max_seq = loaded.max_seq
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def text(self) -> str:
+        return str(self.content)
+
+    def refresh(self) -> None:
+        """Take in what people (and other processes) changed since we last looked."""
+        missed = persistence.updates_since(self.canvas_id, self.max_seq)
+        persistence.apply_all(self.doc, missed.updates)
+        self.max_seq = max(self.max_seq, missed.max_seq)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def _capture(self, event) -> None:
+        if self._local and event.update != b"\x00\x00":
+            self._pending.append(event.update)
+
+    @contextlib.contextmanager
+    def change(self) -> Iterator[None]:
+        """One transaction of ours: on exit it is logged, then published."""
+        self._local = True
+        try:
+            with self.doc.transaction(origin=self.origin):
+                yield
+        finally:
+            self._local = False
+        self._commit()
+
+    def _commit(self) -> None:
+        updates, self._pending = self._pending, []
+        if not updates:
+            return
+        seqs = persistence.append_updates(self.canvas_id, [(u, self.origin) for u in updates])
+        self.max_seq = max(self.max_seq, *seqs)
+        self.own_updates.extend(updates)
+        for message in relay.update_messages(updates):
+            broadcast.group_send(self.group, message)
+
+    def turn_update(self) -> bytes:
+        """Everything this peer changed, as one update (kept to undo the turn later)."""
+        return merge_updates(*self.own_updates) if self.own_updates else b""
+
+    def replace(self, start: int, end: int, new: str) -> tuple[int, int]:
+        """Replace code points ``start:end`` by ``new`` as a minimal character diff, so
+        the unchanged characters keep their identity (cursors and comments stay put).
+        Returns the code-point span of the result."""
+        old = self.text()[start:end]
+        with self.change():
+            self._apply_diff(old, new, codepoint_to_utf8(self.text(), start))
+        return start, start + len(new)
+
+    def rewrite(self, base: str, new: str) -> None:
+        """Turn ``base`` (the text this peer holds) into ``new`` with minimal changes."""
+        with self.change():
+            self._apply_diff(base, new, 0)
+
+    def _apply_diff(self, old: str, new: str, byte_pos: int) -> None:
+        dmp = diff_match_patch()
+        dmp.Diff_Timeout = 2.0
+        diffs = dmp.diff_main(old, new)
+        dmp.diff_cleanupSemantic(diffs)
+        for op, chunk in diffs:
+            size = len(chunk.encode("utf-8"))
+            if op == dmp.DIFF_EQUAL:
+                byte_pos += size
+            elif op == dmp.DIFF_DELETE:
+                del self.content[byte_pos:byte_pos + size]
+            else:
+                self.content.insert(byte_pos, chunk)
+                byte_pos += size
+
+    def append(self, target: Text, chunk: str) -> None:
+        with self.change():
+            target.insert(len(target), chunk)
+
+    def clear_draft(self) -> None:
+        if len(self.draft):
+            with self.change():
+                del self.draft[0:len(self.draft)]
+
+    def add_comment(self, start: int, end: int, body: str, author: str,
+                    suggestion: str | None = None) -> str:
+        text = self.text()
+        comment_id = uuid.uuid4().hex[:12]
+        with self.change():
+            self.comments[comment_id] = {
+                "author": author,
+                "body": body,
+                "quote": text[start:end],
+                "start": encode_sticky(self.content, codepoint_to_utf8(text, start),
+                                       Assoc.AFTER),
+                "end": encode_sticky(self.content, codepoint_to_utf8(text, end), Assoc.BEFORE),
+                "resolved": False,
+                "suggestion": suggestion,
+                "created": time.time(),
+            }
+        return comment_id

@@ -1,0 +1,186 @@
+"""Version history (issue 6): versions, show changes, restore, thinning, access."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.urls import reverse
+from django.utils import timezone
+
+from canvas import versions
+from canvas.models import Version
+from collab.client import SyncClient
+from tests.assistant.conftest import Human
+from tests.sync.helpers import converge, http_post, stored_text
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+# --- show changes ---------------------------------------------------------------------------
+
+def test_show_changes_marks_exactly_the_inserted_and_deleted_prose():
+    old = "The quick brown fox jumps over the lazy dog."
+    new = "The quick red fox leaps over the lazy dog!"
+    html = str(versions.render_diff(old, new))
+    assert '<del class="diff-del">brown</del><ins class="diff-ins">red</ins>' in html
+    assert '<del class="diff-del">jumps</del><ins class="diff-ins">leaps</ins>' in html
+    assert '<del class="diff-del">.</del><ins class="diff-ins">!</ins>' in html
+    assert versions.summarize(old, new) == "+9/−11 characters, 3 passages"
+
+
+def test_show_changes_on_code_and_html_is_escaped():
+    old = "def f(x):\n    return x\n"
+    new = "def f(x):\n    # <script>alert(1)</script>\n    return x * 2\n"
+    html = str(versions.render_diff(old, new))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<ins class="diff-ins">' in html and "* 2" in html
+    plain = html.replace('<ins class="diff-ins">', "").replace("</ins>", "")
+    assert "return x" in plain
+
+
+def test_show_changes_view_against_previous_and_now(client, cast):
+    human = Human(cast.canvas.id)
+    human.insert(0, "alpha beta\n")
+    first = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    human.insert(len("alpha "), "NEW ")
+    second = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "two")
+    human.insert(0, "LATER ")
+    client.force_login(cast.viewer)
+    url = reverse("version_changes", args=[cast.canvas.id, second.id])
+    page = client.get(url).content.decode()
+    assert '<ins class="diff-ins">NEW </ins>' in page
+    page = client.get(url + "?against=now").content.decode()
+    assert '<ins class="diff-ins">LATER </ins>' in page and "diff-del" not in page
+    page = client.get(reverse("version_view", args=[cast.canvas.id, first.id])).content.decode()
+    assert "alpha beta" in page and "Restore this version" not in page  # a viewer
+
+
+# --- versions and authors ---------------------------------------------------------------------
+
+def test_manual_save_records_its_author_and_name(client, cast):
+    Human(cast.canvas.id).insert(0, "Draft one\n")
+    client.force_login(cast.editor)
+    response = client.post(reverse("version_save", args=[cast.canvas.id]),
+                           {"label": "  First   draft "}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "First draft" in response.content.decode()
+    version = Version.objects.get()
+    assert (version.reason, version.label, version.author, version.text) == \
+        ("manual", "First draft", cast.editor, "Draft one\n")
+    assert client.post(reverse("version_save", args=[cast.canvas.id]),
+                       {"label": " "}).status_code == 400
+
+
+async def test_a_pause_in_editing_makes_a_checkpoint_by_its_author(cast, asgi_server_factory):
+    server = await sync_to_async(asgi_server_factory)(CANVAS_CHECKPOINT_PAUSE="0.5",
+                                                      CANVAS_CHECKPOINT_INTERVAL="1")
+    editor = await SyncClient(cast.url(server.url), cast.sessions["editor"]).connect()
+    editor.insert(0, "typed by the editor\n")
+    await converge([editor], cast.canvas.id)
+
+    async def checkpoint():
+        return await sync_to_async(
+            lambda: Version.objects.filter(reason="checkpoint").select_related("author")
+            .first())()
+
+    for _ in range(100):
+        version = await checkpoint()
+        if version:
+            break
+        await asyncio.sleep(0.1)
+    assert version is not None, "no checkpoint after a pause"
+    assert version.author_id == cast.editor.id and version.text == "typed by the editor\n"
+    await editor.close()
+
+
+def test_thinning_keeps_named_and_assistant_versions(cast):
+    now = timezone.now().replace(minute=30, second=0, microsecond=0)
+    # 30, 30.2 and 30.4 hours before hh:30 fall in one clock hour; 960 and 962 in one day
+    # unless that day boundary splits them, so they are placed at 01:30 and 03:30.
+    for hours in [1, 2, 30, 30.2, 30.4, 50, 24 * 40, 24 * 40 + 2, 24 * 41]:
+        v = Version.objects.create(canvas=cast.canvas, reason="checkpoint", text=str(hours))
+        Version.objects.filter(id=v.id).update(created=now - timedelta(hours=hours))
+    named = Version.objects.create(canvas=cast.canvas, reason="manual", label="keep me")
+    assistant = Version.objects.create(canvas=cast.canvas, reason="assistant_after")
+    for v in (named, assistant):
+        Version.objects.filter(id=v.id).update(created=now - timedelta(days=90))
+    result = versions.thin(cast.canvas.id, now=now)
+    left = set(Version.objects.filter(reason="checkpoint").values_list("text", flat=True))
+    # The last day: all; then one per hour (30 h bucket keeps one of three); then per day.
+    assert {"1", "2", "50"} <= left
+    assert len(left & {"30", "30.2", "30.4"}) == 1
+    assert len(left & {str(24 * 40), str(24 * 40 + 2)}) == 1
+    assert Version.objects.filter(id__in=[named.id, assistant.id]).count() == 2
+    assert result.deleted == 3
+
+
+# --- restore ------------------------------------------------------------------------------------
+
+async def test_restore_keeps_concurrent_typing_and_can_be_restored_away(cast, live_server_url):
+    writer = await SyncClient(cast.url(live_server_url), cast.sessions["owner"]).connect()
+    writer.insert(0, "Title\n\nOld paragraph about Köln 😀.\n\nFooter\n")
+    old_text = await converge([writer], cast.canvas.id)
+    old = await sync_to_async(versions.make_version)(cast.canvas.id, "manual", "old")
+    writer.delete(len("Title\n\n"), len("Title\n\nOld paragraph about Köln 😀.\n"))
+    writer.insert(len("Title\n\n"), "A new paragraph replaced it.\n")
+    await converge([writer], cast.canvas.id)
+
+    typist = await SyncClient(cast.url(live_server_url), cast.sessions["editor"]).connect()
+    # The typist's edit is concurrent with the restore: made on the text as it was before
+    # the restore, reaching the server after it (typed on a slow link, sent on reconnect).
+    await typist.drop()
+    footer = typist.get_text().index("Footer") + len("Footer")
+    for offset, char in enumerate(" — typed meanwhile"):
+        typist.insert(footer + offset, char)
+    path = f"/canvases/{cast.canvas.id}/history/{old.id}/restore"
+    response = await http_post(live_server_url, cast.sessions["owner"], path, {},
+                               page=f"/canvases/{cast.canvas.id}/")
+    assert response.status_code == 200
+    await typist.connect()
+    final = await converge([writer, typist], cast.canvas.id)
+    assert final == old_text.replace("Footer", "Footer — typed meanwhile")
+
+    # The restore is itself a version, and the state before it too: restore that back.
+    before = await sync_to_async(
+        lambda: Version.objects.get(label__startswith="Before restoring"))()
+    assert "A new paragraph replaced it." in before.text
+    assert await sync_to_async(Version.objects.filter(reason="restore").exists)()
+    response = await http_post(live_server_url, cast.sessions["owner"],
+                               f"/canvases/{cast.canvas.id}/history/{before.id}/restore", {},
+                               page=f"/canvases/{cast.canvas.id}/")
+    assert response.status_code == 200
+    assert await stored_text(cast.canvas.id) == before.text
+    await writer.close()
+    await typist.close()
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+def test_viewers_browse_but_cannot_restore_or_save(client, cast):
+    Human(cast.canvas.id).insert(0, "text\n")
+    version = versions.make_version(cast.canvas.id, "manual", "v")
+    client.force_login(cast.viewer)
+    assert client.get(reverse("history", args=[cast.canvas.id])).status_code == 200
+    panel = client.get(reverse("history", args=[cast.canvas.id]),
+                       headers={"HX-Request": "true"}).content.decode()
+    assert "Save version" not in panel and f'id="version-{version.id}"' in panel
+    assert client.post(reverse("version_restore", args=[cast.canvas.id, version.id])) \
+        .status_code == 403
+    assert client.post(reverse("version_save", args=[cast.canvas.id]),
+                       {"label": "x"}).status_code == 403
+    assert Version.objects.count() == 1
+
+
+def test_non_members_get_404_for_history(client, cast):
+    version = versions.make_version(cast.canvas.id, "manual", "v")
+    client.force_login(cast.stranger)
+    for url in [reverse("history", args=[cast.canvas.id]),
+                reverse("version_view", args=[cast.canvas.id, version.id]),
+                reverse("version_changes", args=[cast.canvas.id, version.id]),
+                reverse("last_turn", args=[cast.canvas.id])]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("version_restore", args=[cast.canvas.id, version.id])) \
+        .status_code == 404
