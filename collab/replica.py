@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from pycrdt import Doc, Text
 
@@ -41,6 +41,11 @@ COMPACT_EVERY = 2000
 LINGER_SECONDS = 3.0
 #: Remote awareness states older than this are considered gone (as y-protocols does).
 AWARENESS_TIMEOUT = 30.0
+#: When the previous write ended less than BUSY_WITHIN seconds ago, wait BATCH_WINDOW
+#: seconds to batch what arrives meanwhile (measured: 20,000 trace edits took 20,000
+#: transactions and 18.9 s unbatched, 530 transactions and 5.1 s with a 5 ms window).
+BUSY_WITHIN = 0.05
+BATCH_WINDOW = 0.005
 #: A connection waits for its writes once this many are queued (backpressure).
 MAX_QUEUED_WRITES = 5000
 
@@ -100,6 +105,7 @@ class Replica:
         self._subscription = self.doc.observe(lambda event: self._captured.append(event.update))
         self._writes: list[_Write] = []
         self._writer: asyncio.Task | None = None
+        self._last_write_end = 0.0
         self._tasks: list[asyncio.Task] = []
         self._poke = asyncio.Event()
         self._appended_since_compaction = 0
@@ -217,6 +223,10 @@ class Replica:
     async def _write_loop(self) -> None:
         try:
             while self._writes:
+                if time.monotonic() - self._last_write_end < BUSY_WITHIN:
+                    # Under load, gather a few milliseconds of updates into one transaction:
+                    # one write per keystroke costs far more than the keystrokes themselves.
+                    await asyncio.sleep(BATCH_WINDOW)
                 batch, self._writes = self._writes, []
                 try:
                     seqs = await database_sync_to_async(persistence.append_updates)(
@@ -231,11 +241,15 @@ class Replica:
                     # connection so the clients resync (their documents still have them).
                     await self._broadcast_close()
                     return
+                self._last_write_end = time.monotonic()
                 self.max_seq = max(self.max_seq, *seqs)
                 self._appended_since_compaction += len(batch)
-                for write in batch:
-                    await self._fanout(sync_update(write.update))
-                await self._publish_updates([w.update for w in batch])
+                updates = [w.update for w in batch]
+                # One frame per batch: a frame per update to each connection is what the
+                # server spends most of its time on under load.
+                await self._fanout(sync_update(updates[0] if len(updates) == 1
+                                               else self._merge(updates)))
+                await self._publish_updates(updates)
                 for write in batch:
                     if not write.done.done():
                         write.done.set_result(None)
@@ -274,7 +288,7 @@ class Replica:
                 await connection.close_for_resync()
 
     async def _group_send(self, message: dict) -> None:
-        if self.layer is None:
+        if self.layer is None or self._alone:
             return
         try:
             await self.layer.group_send(self.group, {**message, "sender": self.channel})
@@ -284,6 +298,11 @@ class Replica:
     async def _publish_updates(self, updates: list[bytes]) -> None:
         for message in relay.update_messages(updates):
             await self._group_send(message)
+
+    @property
+    def _alone(self) -> bool:
+        """With the in-memory layer this process is the only one: nobody to tell."""
+        return isinstance(self.layer, InMemoryChannelLayer)
 
     async def _read_layer(self) -> None:
         while True:
