@@ -14,24 +14,27 @@ import uuid
 from collections.abc import Iterator
 
 from diff_match_patch import diff_match_patch
-from pycrdt import Assoc, Doc, Map, StickyIndex, Text, merge_updates
+from pycrdt import Assoc, Doc, Map, Text, merge_updates
 
 from canvas import broadcast
 
 from . import persistence, relay
 from .positions import codepoint_to_utf8
+from .yjs_positions import Positions
 
 
-def encode_sticky(text: Text, byte_index: int, assoc: Assoc) -> bytes:
-    # Assoc.AFTER at the very end of the text panics in pycrdt; BEFORE is safe there.
-    if byte_index >= len(text):
-        assoc = Assoc.BEFORE
-    return text.sticky_index(byte_index, assoc).encode()
+def encode_sticky(text: Text, index: int, assoc: Assoc) -> bytes:
+    """A relative position at code point ``index``, encoded exactly as Yjs encodes it (the
+    browser decodes it with Y.decodeRelativePosition)."""
+    return Positions(text).encode(index, 0 if assoc == Assoc.AFTER else -1)
 
 
 def decode_sticky(text: Text, data: bytes | bytearray) -> int:
-    """A stored sticky index as a UTF-8 byte position in ``text``."""
-    return StickyIndex.decode(bytes(data), text).get_index()
+    """A stored relative position (from Yjs or encode_sticky) as a code point index."""
+    try:
+        return Positions(text).decode(bytes(data))
+    except (LookupError, IndexError, ValueError) as exc:
+        raise ValueError(f"the position no longer resolves: {exc}") from exc
 
 
 class DocumentPeer:
@@ -142,9 +145,8 @@ class DocumentPeer:
                 "author": author,
                 "body": body,
                 "quote": text[start:end],
-                "start": encode_sticky(self.content, codepoint_to_utf8(text, start),
-                                       Assoc.AFTER),
-                "end": encode_sticky(self.content, codepoint_to_utf8(text, end), Assoc.BEFORE),
+                "start": encode_sticky(self.content, start, Assoc.AFTER),
+                "end": encode_sticky(self.content, end, Assoc.BEFORE),
                 "resolved": False,
                 "suggestion": suggestion,
                 "created": time.time(),

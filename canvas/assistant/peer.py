@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 
-from pycrdt import Assoc, Text
-
 from canvas import broadcast
 from collab import relay
 from collab.peer import DocumentPeer, decode_sticky, encode_sticky
-from collab.positions import codepoint_to_utf8
 from collab.protocol import AwarenessEntry, encode_awareness
+from collab.yjs_positions import Positions
 
 ASSISTANT_COLOR = "#7c3aed"
 ASSISTANT_COLOR_LIGHT = "#7c3aed33"
@@ -19,11 +17,9 @@ ASSISTANT_COLOR_LIGHT = "#7c3aed33"
 __all__ = ["AssistantPeer", "decode_sticky", "encode_sticky"]
 
 
-def _sticky_json(text: Text, byte_index: int) -> dict:
-    """A relative position as y-codemirror.next reads it from awareness."""
-    # Assoc.AFTER at the very end of the text panics in pycrdt; BEFORE is safe there.
-    assoc = Assoc.BEFORE if byte_index >= len(text) else Assoc.AFTER
-    return text.sticky_index(byte_index, assoc).to_json()
+def _sticky_json(positions: Positions, index: int) -> dict:
+    """A relative position at code point ``index`` as y-codemirror.next reads it."""
+    return positions.to_json(index, 0)
 
 
 class AssistantPeer(DocumentPeer):
@@ -38,21 +34,21 @@ class AssistantPeer(DocumentPeer):
     def show_cursor(self, start: int, end: int | None = None,
                     flash: list[tuple[int, int]] | None = None) -> None:
         """Show the assistant's cursor (and flash the passages it just edited)."""
-        text = self.text()
-        head = codepoint_to_utf8(text, min(end if end is not None else start, len(text)))
-        anchor = codepoint_to_utf8(text, min(start, len(text)))
+        length = len(self.text())
+        positions = Positions(self.content)
+        head = min(end if end is not None else start, length)
         state = {
             "user": {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,
                      "colorLight": ASSISTANT_COLOR_LIGHT, "isAssistant": True},
-            "cursor": {"anchor": _sticky_json(self.content, anchor),
-                       "head": _sticky_json(self.content, head)},
+            "cursor": {"anchor": _sticky_json(positions, min(start, length)),
+                       "head": _sticky_json(positions, head)},
         }
         if flash:
             state["flash"] = {
                 "id": uuid.uuid4().hex[:8],
-                "ranges": [{"anchor": _sticky_json(self.content, codepoint_to_utf8(text, a)),
-                            "head": _sticky_json(self.content, codepoint_to_utf8(text, b))}
-                           for a, b in flash if 0 <= a <= b <= len(text)],
+                "ranges": [{"anchor": _sticky_json(positions, a),
+                            "head": _sticky_json(positions, b)}
+                           for a, b in flash if 0 <= a <= b <= length],
             }
         self._publish_presence(json.dumps(state, ensure_ascii=False))
         self._present = True

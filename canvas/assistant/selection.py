@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pycrdt import Assoc, Doc, Text
 
-from collab.positions import PositionError, codepoint_to_utf8, utf8_to_codepoint, utf16_to_codepoint
+from collab.positions import PositionError, utf16_to_codepoint
 
 from .peer import decode_sticky, encode_sticky
 
@@ -59,10 +59,8 @@ def anchor(doc: Doc, raw: dict) -> dict:
     end = start + len(quote)
     return {
         "from": offset, "to": raw.get("to"), "quote": quote,
-        "start": base64.b64encode(encode_sticky(content, codepoint_to_utf8(text, start),
-                                                Assoc.AFTER)).decode(),
-        "end": base64.b64encode(encode_sticky(content, codepoint_to_utf8(text, end),
-                                              Assoc.BEFORE)).decode(),
+        "start": base64.b64encode(encode_sticky(content, start, Assoc.AFTER)).decode(),
+        "end": base64.b64encode(encode_sticky(content, end, Assoc.BEFORE)).decode(),
     }
 
 
@@ -84,10 +82,9 @@ def span(peer, selection: Selection | None) -> tuple[int, int] | None:
 
 
 def _span(peer, sticky_start: bytes, sticky_end: bytes) -> tuple[int, int]:
-    text = peer.text()
     try:
-        start = utf8_to_codepoint(text, decode_sticky(peer.content, sticky_start))
-        end = utf8_to_codepoint(text, decode_sticky(peer.content, sticky_end))
+        start = decode_sticky(peer.content, sticky_start)
+        end = decode_sticky(peer.content, sticky_end)
     except (PositionError, ValueError) as exc:
         raise SelectionError("The selection could not be found any more.") from exc
     return (start, end) if start <= end else (end, start)

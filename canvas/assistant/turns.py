@@ -139,7 +139,9 @@ class TurnRunner:
             self._finish(Message.Status.CANCELLED)
         except TurnFailed as exc:
             self._finish(Message.Status.FAILED, error=str(exc))
-        except Exception:
+        except BaseException as exc:  # pycrdt panics are BaseExceptions, not Exceptions
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
             logger.exception("assistant turn %s failed", message.id)
             self._finish(Message.Status.FAILED, error="Something went wrong while applying "
                          "the answer. The canvas is consistent; ask again.")

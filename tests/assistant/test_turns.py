@@ -16,7 +16,6 @@ from canvas.assistant.undo import undo_turn
 from canvas.models import Message, Version
 from collab import persistence
 from collab.models import DocUpdate
-from collab.positions import utf8_to_codepoint
 from tests.assistant.conftest import Human, start_turn
 from tests.fakes.openai_server import Error, Reply, ToolCall, ToolCalls
 
@@ -129,8 +128,8 @@ def test_rewrite_streams_into_draft_and_lands_as_a_minimal_diff(model, doc_canva
     assert str(doc.get("draft", type=Text)) == ""
     content = doc.get("content", type=Text)
     comment = doc.get("comments", type=__import__("pycrdt").Map)["c1"]
-    s = utf8_to_codepoint(final, decode_sticky(content, comment["start"]))
-    e = utf8_to_codepoint(final, decode_sticky(content, comment["end"]))
+    s = decode_sticky(content, comment["start"])
+    e = decode_sticky(content, comment["end"])
     assert final[s:e] == "Closing line stays."
     message.refresh_from_db()
     assert message.action == "rewrite" and message.summary == "Rewrote the canvas"
@@ -156,8 +155,8 @@ def test_comments_are_anchored_and_stay_on_their_words(model, doc_canvas):
     content = doc.get("content", type=Text)
     [(cid, comment)] = doc.get("comments", type=__import__("pycrdt").Map).items()
     text = str(content)
-    s = utf8_to_codepoint(text, decode_sticky(content, comment["start"]))
-    e = utf8_to_codepoint(text, decode_sticky(content, comment["end"]))
+    s = decode_sticky(content, comment["start"])
+    e = decode_sticky(content, comment["end"])
     assert text[s:e] == "Teh" and comment["suggestion"] == "The"
     assert comment["author"] == "fake-model"
 

@@ -44,7 +44,7 @@ export function readOnlyExtensions(readOnly) {
     : [];
 }
 
-export function createEditor({ parent, ytext, awareness, undoManager, kind, language, readOnly, notify }) {
+export function createEditor({ parent, ytext, awareness, undoManager, kind, language, readOnly, notify, extensions: extra = [] }) {
   const isCode = kind === "code";
   const readOnlyCompartment = new Compartment();
   const theme = themeExtensions();
@@ -77,6 +77,7 @@ export function createEditor({ parent, ytext, awareness, undoManager, kind, lang
     readOnlyCompartment.of(readOnlyExtensions(readOnly)),
     insertSizeGuard(notify),
     EditorView.contentAttributes.of({ "aria-label": isCode ? "Code" : "Document", spellcheck: isCode ? "false" : "true" }),
+    extra, // assistant UI (assistant/index.js)
     yCollab(ytext, awareness, { undoManager }),
   ];
 

@@ -3,6 +3,7 @@
 // (for documents) the Markdown view, then exposes window.canvasEditor for tests and later features.
 import * as Y from "yjs";
 import { Awareness } from "y-protocols/awareness";
+import { setupAssistantUI } from "./assistant/index.js";
 import { createEditor } from "./editor.js";
 import { setupMarkdownView } from "./markdown-view.js";
 import { setupPresence } from "./presence.js";
@@ -54,9 +55,16 @@ export async function mountEditor(mount) {
   editorPane.className = "editor-pane";
   mount.append(editorPane);
 
+  const assistantUI = setupAssistantUI({ ydoc, ytext, awareness, user: config.user, notify, undoManager });
   const editor = createEditor({
     parent: editorPane, ytext, awareness, undoManager,
     kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
+    extensions: assistantUI.extensions,
+  });
+  assistantUI.attach(editor.view, {
+    panelElement: document.getElementById("comments-panel"),
+    area: document.getElementById("canvas-area"),
+    overlay: document.getElementById("draft-overlay"),
   });
   const markdownView = config.kind === "document"
     ? setupMarkdownView({ mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext })
@@ -64,6 +72,7 @@ export async function mountEditor(mount) {
 
   sync.onTerminal((event) => {
     editor.setReadOnly(true);
+    assistantUI.setReadOnly(true);
     mount.classList.add("editor-readonly");
     if (event.code === 4403 || event.code === 4404) offline.clear();
   });
@@ -81,6 +90,7 @@ export async function mountEditor(mount) {
     presence,
     markdownView,
     editor,
+    assistantUI,
     unsentEdits: () => sync.unsent(),
     isSynced: () => sync.isSynced(),
   };

@@ -8,6 +8,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import { storedCounter, unsentBackup } from "./storage.js";
+import { watchAccess } from "./access.js";
 
 /** Origin of updates restored from the unsent-edits backup (not counted again, not new edits). */
 export const BACKUP_ORIGIN = Symbol("canvas-unsent-backup");
@@ -113,6 +114,21 @@ export function createSync({ ydoc, awareness, canvasId, path, persistence, canWr
     terminal = event;
     emitTerminal(event);
     update();
+  });
+
+  // Refused at the handshake (403 before accept) looks like a network failure (1006): after a few
+  // attempts that never opened, access.js asks the page; if access is gone, end as a 4403 close would.
+  const stopWatchingAccess = watchAccess({
+    provider,
+    onLost: () => {
+      if (terminal) return;
+      const event = { code: 4403, reason: "access lost" };
+      say(CLOSE_CODES[4403].text, "error");
+      provider.disconnect();
+      terminal = event;
+      emitTerminal(event);
+      update();
+    },
   });
   provider.on("status", () => {
     answeredStep1 = false; // connecting, connected (nothing received yet) or gone: wait for a new SyncStep1
@@ -245,6 +261,7 @@ export function createSync({ ydoc, awareness, canvasId, path, persistence, canWr
     destroy() {
       clearTimeout(graceTimer);
       clearTimeout(step1Timer);
+      stopWatchingAccess();
       ydoc.off("update", onUpdate);
       backup.destroy();
       window.removeEventListener("offline", onOffline);

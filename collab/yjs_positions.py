@@ -1,0 +1,279 @@
+"""Yjs-compatible relative positions (sticky indices) for pycrdt 0.14 texts.
+
+pycrdt 0.14.13 (UTF-8 offsets, y-crdt/pycrdt#382) builds a StickyIndex as
+(client, block_start + byte_offset),
+but item ids count UTF-16 units: past a multi-byte character the clock is wrong for Yjs and
+may even name another block or no block at all (then get_index() panics with
+pyo3_runtime.PanicException, a BaseException). Here the true ids are computed from the
+document's own blocks, read from its v1 update; pycrdt is only used for what it gets right:
+which client wrote a character, and where a block starts (offset 0 needs no unit).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from pycrdt import Assoc, Doc, StickyIndex, Text
+
+
+def _u16(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+# --- lib0 encoding ------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def byte(self) -> int:
+        b = self.data[self.pos]
+        self.pos += 1
+        return b
+
+    def uint(self) -> int:
+        n, shift = 0, 0
+        while True:
+            b = self.byte()
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return n
+
+    def int(self) -> int:
+        b = self.byte()
+        n, neg, more, shift = b & 0x3F, b & 0x40, b & 0x80, 6
+        while more:
+            b = self.byte()
+            n |= (b & 0x7F) << shift
+            shift += 7
+            more = b & 0x80
+        return -n if neg else n
+
+    def buf(self) -> bytes:
+        n = self.uint()
+        out = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def string(self) -> str:
+        return self.buf().decode("utf-8", errors="replace")
+
+    def any(self) -> None:
+        t = self.byte()
+        if t in (127, 126, 121, 120):
+            return
+        if t == 125:
+            self.int()
+        elif t == 124:
+            self.pos += 4
+        elif t in (123, 122):
+            self.pos += 8
+        elif t == 119:
+            self.buf()
+        elif t == 118:
+            for _ in range(self.uint()):
+                self.buf()
+                self.any()
+        elif t == 117:
+            for _ in range(self.uint()):
+                self.any()
+        elif t == 116:
+            self.buf()
+        else:
+            raise ValueError(f"unknown Any type {t}")
+
+
+def _uint(n: int) -> bytes:
+    out = bytearray()
+    while n > 0x7F:
+        out.append(0x80 | (n & 0x7F))
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _int(n: int) -> bytes:
+    neg, n = n < 0, abs(n)
+    out = bytearray([(0x40 if neg else 0) | (n & 0x3F)])
+    n >>= 6
+    while n:
+        out[-1] |= 0x80
+        out.append(n & 0x7F)
+        n >>= 7
+    return bytes(out)
+
+
+# --- the blocks of a document -----------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    clock: int
+    text: str | None  # None: not a string, or deleted
+    length: int  # in clock units (UTF-16 for strings)
+
+
+def blocks_of(doc: Doc) -> dict[int, list[Block]]:
+    """Every block of every client, sorted by clock; deleted ones have text None."""
+    r = _Reader(doc.get_update())
+    clients: dict[int, list[Block]] = {}
+    for _ in range(r.uint()):
+        count, client, clock = r.uint(), r.uint(), r.uint()
+        out = clients.setdefault(client, [])
+        for _ in range(count):
+            info = r.byte()
+            ref = info & 0x1F
+            if ref in (0, 10):  # GC, Skip
+                n = r.uint()
+                out.append(Block(clock, None, n))
+                clock += n
+                continue
+            if info & 0x80:
+                r.uint(), r.uint()
+            if info & 0x40:
+                r.uint(), r.uint()
+            if not info & 0xC0:
+                if r.uint() == 1:
+                    r.string()
+                else:
+                    r.uint(), r.uint()
+                if info & 0x20:
+                    r.string()
+            text, n = None, 1
+            if ref == 1:
+                n = r.uint()
+            elif ref == 2:
+                n = r.uint()
+                for _ in range(n):
+                    r.string()
+            elif ref == 3:
+                r.buf()
+            elif ref == 4:
+                text = r.string()
+                n = _u16(text)
+            elif ref == 5:
+                r.string()
+            elif ref == 6:
+                r.string(), r.string()
+            elif ref == 7:
+                if r.uint() in (3, 5):
+                    r.string()
+            elif ref == 8:
+                n = r.uint()
+                for _ in range(n):
+                    r.any()
+            elif ref == 9:
+                r.string()
+                r.any()
+            else:
+                raise ValueError(f"unknown content {ref}")
+            out.append(Block(clock, text, n))
+            clock += n
+    deleted: dict[int, list[tuple[int, int]]] = {}
+    for _ in range(r.uint()):
+        client = r.uint()
+        deleted[client] = [(r.uint(), r.uint()) for _ in range(r.uint())]
+    for client, ranges in deleted.items():
+        for block in clients.get(client, []):
+            if block.text is not None and any(c <= block.clock < c + n for c, n in ranges):
+                block.text = None
+    return clients
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+
+class Positions:
+    """Yjs relative positions for ``text`` (built for one state of its document)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self.value = str(text)
+        self.blocks = blocks_of(text.doc)
+        self.clocks = {c: [b.clock for b in bs] for c, bs in self.blocks.items()}
+
+    def _byte(self, cp: int) -> int:
+        return len(self.value[:cp].encode("utf-8"))
+
+    def _block_start_byte(self, client: int, clock: int) -> int:
+        probe = b"\x00" + _uint(client) + _uint(clock) + _int(0)
+        return StickyIndex.decode(probe, self.text).get_index()
+
+    def char_id(self, cp: int) -> tuple[int, int]:
+        """The Yjs id (client, clock) of the character at code point ``cp``."""
+        at = self._byte(cp)
+        item = self.text.sticky_index(at, Assoc.AFTER).to_json()["item"]
+        client, raw = item["client"], item["clock"]  # raw = block start + byte offset
+        blocks = self.blocks.get(client, [])
+        i = bisect.bisect_right(self.clocks.get(client, []), raw)
+        for block in reversed(blocks[:i]):
+            if block.text is None:
+                continue
+            data = block.text.encode("utf-8")
+            offset = raw - block.clock
+            if offset >= len(data):
+                continue
+            try:
+                k = len(data[:offset].decode("utf-8"))
+            except UnicodeDecodeError:
+                continue
+            start = cp - k
+            if start < 0 or self.value[start:start + len(block.text)] != block.text:
+                continue
+            if self._block_start_byte(client, block.clock) != at - offset:
+                continue
+            return client, block.clock + _u16(block.text[:k])
+        raise LookupError(f"no block holds the character at {cp}")
+
+    def to_json(self, cp: int, assoc: int, tname: str = "content") -> dict:
+        """Like Yjs createRelativePositionFromTypeIndex(text, utf16(cp), assoc)."""
+        if assoc < 0:
+            if cp == 0:
+                return {"type": None, "tname": tname, "item": None, "assoc": assoc}
+            client, clock = self.char_id(cp - 1)
+            clock += _u16(self.value[cp - 1]) - 1  # its last UTF-16 unit
+        else:
+            if cp >= len(self.value):
+                return {"type": None, "tname": tname, "item": None, "assoc": assoc}
+            client, clock = self.char_id(cp)
+        return {"type": None, "tname": None, "item": {"client": client, "clock": clock},
+                "assoc": assoc}
+
+    def encode(self, cp: int, assoc: int, tname: str = "content") -> bytes:
+        """Like Yjs encodeRelativePosition(createRelativePositionFromTypeIndex(...))."""
+        j = self.to_json(cp, assoc, tname)
+        if j["item"] is None:
+            name = tname.encode("utf-8")
+            return b"\x01" + _uint(len(name)) + name + _int(assoc)
+        return b"\x00" + _uint(j["item"]["client"]) + _uint(j["item"]["clock"]) + _int(assoc)
+
+    def decode(self, data: bytes) -> int:
+        """A Yjs relative position as a code point index (Yjs createAbsolutePosition...)."""
+        r = _Reader(bytes(data))
+        kind = r.uint()
+        if kind != 0:
+            if kind == 1:
+                r.string()
+            else:
+                r.uint(), r.uint()
+            assoc = r.int() if r.pos < len(r.data) else 0
+            return len(self.value) if assoc >= 0 else 0
+        client, clock = r.uint(), r.uint()
+        assoc = r.int() if r.pos < len(r.data) else 0
+        blocks = self.blocks.get(client, [])
+        i = bisect.bisect_right(self.clocks.get(client, []), clock) - 1
+        if i < 0 or clock >= blocks[i].clock + blocks[i].length:
+            raise LookupError("unknown position")
+        block = blocks[i]
+        start_byte = self._block_start_byte(client, block.clock)
+        start = len(self.value.encode("utf-8")[:start_byte].decode("utf-8", errors="ignore"))
+        if block.text is None:
+            return start  # deleted: where it was
+        units, k = clock - block.clock, 0
+        while k < len(block.text) and units >= _u16(block.text[k]):
+            units -= _u16(block.text[k])
+            k += 1
+        return start + k + (1 if assoc < 0 else 0)

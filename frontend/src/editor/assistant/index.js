@@ -1,0 +1,128 @@
+// Assistant UI in the editor: the selection toolbar (Ask ✦ / Comment, Ctrl/Cmd+K), flashes on the
+// passages the assistant just edited, the live draft of a rewrite, and comments (marks + cards).
+// setupAssistantUI() gives the CodeMirror extensions (before the view exists); attach(view) wires the rest.
+import { EditorSelection } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
+import { selectionToolbar } from "./ask.js";
+import { commentMarks, setCommentRanges } from "./comment-marks.js";
+import { createCommentPanel } from "./comment-panel.js";
+import { COMMENT_ORIGIN, addComment, applySuggestion, openComments, resolveComment } from "./comments.js";
+import { setupDraftOverlay } from "./draft-overlay.js";
+import { flashField, watchFlashes } from "./flash.js";
+
+export function setupAssistantUI({ ydoc, ytext, awareness, user, notify, undoManager }) {
+  const ymap = ydoc.getMap("comments");
+  // Ctrl/Cmd+Z takes back an applied suggestion like my own typing (the text; the comment stays resolved).
+  undoManager?.addTrackedOrigin(COMMENT_ORIGIN);
+  let view = null;
+  let panel = null;
+  let readOnly = false;
+  const cleanups = [];
+
+  const onComment = (_view, { from, to, body }) => {
+    addComment(ydoc, ytext, ymap, { from, to, body, author: user.name || "Someone" });
+  };
+
+  const extensions = [
+    selectionToolbar({ onComment }),
+    commentMarks,
+    flashField,
+    // The cursor inside commented words highlights their card.
+    EditorView.updateListener.of((update) => {
+      const active = update.state.field(commentMarks).active;
+      if (panel && active !== update.startState.field(commentMarks).active) panel.setActive(active);
+    }),
+  ];
+
+  // Comment ranges and cards follow the Y document: recompute after any change to the text or the map.
+  let scheduled = false;
+  const refresh = () => {
+    scheduled = false;
+    if (!view) return;
+    const comments = openComments(ydoc, ytext, ymap);
+    const ranges = comments.filter((c) => c.range).map((c) => ({ id: c.id, from: c.range.from, to: c.range.to }));
+    const current = view.state.field(commentMarks).ranges;
+    const same = current.length === ranges.length
+      && current.every((r, i) => r.id === ranges[i].id && r.from === ranges[i].from && r.to === ranges[i].to);
+    if (!same) view.dispatch({ effects: setCommentRanges.of(ranges) });
+    panel?.render(comments, !readOnly);
+  };
+  // After the transaction (and the editor's own update for it), never inside them; at most once a
+  // frame (the marks follow the text through CodeMirror's change mapping in between).
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    if (document.hidden) queueMicrotask(refresh);
+    else requestAnimationFrame(refresh);
+  };
+
+  const selectComment = (id) => {
+    const comment = openComments(ydoc, ytext, ymap).find((c) => c.id === id);
+    if (!view || !comment || !comment.range) return;
+    const { from, to } = comment.range;
+    view.dispatch({ selection: EditorSelection.single(from, to), effects: EditorView.scrollIntoView(from, { y: "center" }) });
+    view.focus();
+  };
+
+  // Names the assistant has used here (its awareness state goes away when its turn ends).
+  const assistantAuthors = new Set();
+  const isAssistant = (author) => assistantAuthors.has(author);
+  const rememberAssistants = () => {
+    let added = false;
+    awareness.getStates().forEach((state) => {
+      const name = state?.user?.isAssistant ? state.user.name : null;
+      if (name && !assistantAuthors.has(name)) {
+        assistantAuthors.add(name);
+        added = true;
+      }
+    });
+    if (added) schedule();
+  };
+
+  function attach(editorView, { panelElement, area, overlay } = {}) {
+    view = editorView;
+    readOnly = view.state.readOnly;
+    if (panelElement) {
+      panel = createCommentPanel({
+        panel: panelElement,
+        area,
+        isAssistant,
+        onSelect: selectComment,
+        onApply: (id) => {
+          if (readOnly) return;
+          if (!applySuggestion(ydoc, ytext, ymap, id)) notify("The commented text could not be found any more.", "error");
+        },
+        onResolve: (id) => {
+          if (!readOnly) resolveComment(ydoc, ymap, id);
+        },
+      });
+    }
+    ytext.observe(schedule);
+    ymap.observe(schedule);
+    awareness.on("change", rememberAssistants);
+    cleanups.push(() => {
+      ytext.unobserve(schedule);
+      ymap.unobserve(schedule);
+      awareness.off("change", rememberAssistants);
+    });
+    cleanups.push(watchFlashes({ view, ydoc, ytext, awareness }));
+    cleanups.push(setupDraftOverlay({ overlay, ydoc, awareness }));
+    rememberAssistants();
+    refresh();
+  }
+
+  return {
+    extensions,
+    attach,
+    /** Viewers and people who lost access: no Apply / Resolve / Comment. */
+    setReadOnly(value) {
+      readOnly = Boolean(value);
+      if (panel) refresh();
+    },
+    refresh,
+    comments: () => openComments(ydoc, ytext, ymap),
+    destroy() {
+      cleanups.forEach((fn) => fn());
+    },
+  };
+}
