@@ -53,3 +53,44 @@ def test_save_show_changes_and_restore_in_the_browser(new_context, make_user,
         "() => window.canvasEditor.ytext.toString() === 'First words <script>x</script>.'")
     expect(dialog.locator(".version.reason-restore")).to_be_visible()
     assert Version.objects.filter(reason="restore", author=ada).exists()
+
+
+def test_last_ai_edit_toggle_highlights_what_the_turn_wrote(new_context, make_user,
+                                                            live_server_url):
+    from canvas.assistant.peer import AssistantPeer
+    from canvas.models import Message
+    from tests.assistant.conftest import Human
+
+    ada = make_user("ada")
+    canvas = create_canvas(ada, "Turn", "document")
+    Human(canvas.id).insert(0, "Zoë 😀 wrote this. Then more text.\n")
+    context = new_context()
+    login_context(context, ada, live_server_url)
+    page = context.new_page()
+    page.goto(f"/canvases/{canvas.id}/")
+    page.wait_for_function("() => window.canvasEditor && window.canvasEditor.isSynced()")
+    # An assistant turn, as the turn runner records it (in a thread: the peer publishes with
+    # async_to_sync, which cannot run beside Playwright's loop).
+    turn = Message.objects.create(canvas=canvas, is_assistant=True, text="done")
+
+    def assistant_edit():
+        peer = AssistantPeer(canvas.id, turn.id, "Fake Model")
+        start = peer.text().index("Then")
+        peer.replace(start, start + len("Then more text."), "Then ✨ NEW words from the model.")
+        Message.objects.filter(id=turn.id).update(edit_update=peer.turn_update())
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(assistant_edit).result(10)
+    page.wait_for_function("() => window.canvasEditor.ytext.toString().includes('NEW words')")
+    page.click(".cm-content")
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("Typed by Ada. ")
+    page.click(".last-turn-toggle")
+    expect(page.locator(".last-turn-toggle")).to_have_attribute("aria-pressed", "true")
+    marked = page.locator(".cm-last-turn").all_inner_texts()
+    assert "".join(marked).replace("\u200b", "") in ("✨ NEW words from the model",
+                                                    "✨ NEW words from the model.")
+    page.click(".last-turn-toggle")
+    expect(page.locator(".cm-last-turn")).to_have_count(0)

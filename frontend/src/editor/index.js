@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import { Awareness } from "y-protocols/awareness";
 import { setupAssistantUI } from "./assistant/index.js";
 import { createEditor } from "./editor.js";
+import { lastTurnExtension, setupLastTurnToggle } from "./last-turn.js";
 import { setupMarkdownView } from "./markdown-view.js";
 import { setupPresence } from "./presence.js";
 import { createStatusIndicator } from "./status.js";
@@ -59,12 +60,16 @@ export async function mountEditor(mount) {
   const editor = createEditor({
     parent: editorPane, ytext, awareness, undoManager,
     kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
-    extensions: assistantUI.extensions,
+    extensions: [...assistantUI.extensions, lastTurnExtension],
   });
   assistantUI.attach(editor.view, {
     panelElement: document.getElementById("comments-panel"),
     area: document.getElementById("canvas-area"),
     overlay: document.getElementById("draft-overlay"),
+  });
+  setupLastTurnToggle({
+    toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
+    canvasId: config.canvasId, notify,
   });
   const markdownView = config.kind === "document"
     ? setupMarkdownView({ mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext })

@@ -1,0 +1,109 @@
+// "✦ Last AI edit" toggle: highlights, in the text as it stands now, what the assistant's
+// last turn wrote. The server gives that turn's Y update; the items it inserted are found in
+// the live Y.Text by their ids, so the highlight follows every edit made since.
+import * as Y from "yjs";
+import { StateEffect, StateField } from "@codemirror/state";
+import { Decoration, EditorView } from "@codemirror/view";
+
+const setRanges = StateEffect.define();
+const mark = Decoration.mark({ class: "cm-last-turn" });
+
+const lastTurnField = StateField.define({
+  create: () => Decoration.none,
+  update(decorations, transaction) {
+    decorations = decorations.map(transaction.changes);
+    for (const effect of transaction.effects) if (effect.is(setRanges)) decorations = effect.value;
+    return decorations;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
+export const lastTurnExtension = [lastTurnField];
+
+function base64ToBytes(text) {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+/** client id → [[clockStart, clockEnd), ...] of the items an update inserts. */
+export function insertedClocks(update) {
+  const byClient = new Map();
+  for (const struct of Y.decodeUpdate(update).structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const list = byClient.get(struct.id.client) || [];
+    list.push([struct.id.clock, struct.id.clock + struct.length]);
+    byClient.set(struct.id.client, list);
+  }
+  return byClient;
+}
+
+/** Editor ranges (UTF-16 offsets, as CodeMirror counts) of those items still in the text. */
+export function rangesInText(ytext, byClient) {
+  const ranges = [];
+  let position = 0;
+  for (let item = ytext._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    const spans = byClient.get(item.id.client);
+    if (spans) {
+      const start = item.id.clock;
+      const end = start + item.length;
+      for (const [from, to] of spans) {
+        const low = Math.max(start, from);
+        const high = Math.min(end, to);
+        if (low < high) ranges.push([position + low - start, position + high - start]);
+      }
+    }
+    position += item.length;
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+    else merged.push([...range]);
+  }
+  return merged;
+}
+
+/** Adds the toggle to the toolbar. */
+export function setupLastTurnToggle({ toolbar, view, ytext, canvasId, notify }) {
+  if (!toolbar) return null;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "toolbar-toggle last-turn-toggle";
+  button.setAttribute("aria-pressed", "false");
+  button.textContent = "✦ Last AI edit";
+  button.title = "Highlight what the assistant's last turn changed";
+  toolbar.append(button);
+
+  async function show() {
+    const response = await fetch(`/canvases/${canvasId}/history/last-turn`, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const data = await response.json();
+    if (!data.update) {
+      notify("The assistant has not changed this canvas yet.");
+      return false;
+    }
+    const ranges = rangesInText(ytext, insertedClocks(base64ToBytes(data.update)));
+    const length = view.state.doc.length;
+    const decorations = Decoration.set(
+      ranges.filter(([from, to]) => to <= length && from < to).map(([from, to]) => mark.range(from, to)));
+    view.dispatch({ effects: setRanges.of(decorations) });
+    if (!ranges.length) notify("What the assistant wrote last has since been removed.");
+    return true;
+  }
+
+  button.addEventListener("click", async () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    if (!on) {
+      view.dispatch({ effects: setRanges.of(Decoration.none) });
+      button.setAttribute("aria-pressed", "false");
+      return;
+    }
+    try {
+      if (await show()) button.setAttribute("aria-pressed", "true");
+    } catch (error) {
+      notify(`Could not load the last assistant edit (${error.message}).`, "error");
+    }
+  });
+  return { button, show };
+}
