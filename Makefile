@@ -12,7 +12,7 @@ STAMPS := .make
 
 .PHONY: setup run test test-unit test-integration bench stress lint clean
 
-setup: $(STAMPS)/python $(STAMPS)/frontend $(STAMPS)/migrated
+setup: $(STAMPS)/python $(STAMPS)/frontend $(STAMPS)/preview-runtime $(STAMPS)/migrated
 
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -27,6 +27,17 @@ $(STAMPS)/npm: frontend/package.json frontend/package-lock.json $(STAMPS)/python
 
 $(STAMPS)/frontend: $(STAMPS)/npm frontend/build.mjs $(shell find frontend/src -type f 2>/dev/null)
 	cd frontend && npm run --silent build
+	@touch $@
+
+# The vendored preview runtime (frontend/preview-runtime, its own npm project) → static/preview/.
+$(STAMPS)/preview-npm: frontend/preview-runtime/package.json frontend/preview-runtime/package-lock.json $(STAMPS)/python
+	cd frontend/preview-runtime && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/preview/manifest.json: $(STAMPS)/preview-npm frontend/preview-runtime/build.mjs $(shell find frontend/preview-runtime/src -type f 2>/dev/null)
+	cd frontend/preview-runtime && npm run --silent build
+
+$(STAMPS)/preview-runtime: static/preview/manifest.json
 	@touch $@
 
 $(STAMPS)/migrated: $(STAMPS)/python $(shell find canvas/migrations collab/migrations -name '*.py' 2>/dev/null)

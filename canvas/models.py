@@ -172,3 +172,24 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.canvas} @ {self.created:%Y-%m-%d %H:%M} ({self.reason})"
+
+
+class Publication(models.Model):
+    """A canvas published at a public, unguessable URL, pinned to a version or live."""
+
+    class Mode(models.TextChoices):
+        PINNED = "pinned", "Pinned to the version published"
+        LIVE = "live", "Keep up to date"
+
+    canvas = models.OneToOneField(Canvas, on_delete=models.CASCADE, related_name="publication")
+    # 32 url-safe bytes: 256 bits, far past guessing.
+    token = models.CharField(max_length=64, unique=True)
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.PINNED)
+    version = models.ForeignKey(Version, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    published_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.canvas} ({self.mode})"

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import chat_views, history_views, views
 
@@ -37,6 +37,8 @@ urlpatterns = [
          history_views.version_changes, name="version_changes"),
     path("canvases/<uuid:canvas_id>/history/<int:version_id>/restore",
          history_views.version_restore, name="version_restore"),
+    path("preview/", include("canvas.preview.urls")),
+    path("", include("canvas.publish.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ from .assistant.prompts import SHORTCUTS
 from .assistant.turns import reap_stale_turns
 from .forms import CanvasCreateForm, InviteForm, MemberRoleForm, RenameForm, SignupForm
 from .models import LANGUAGES_BY_KIND, Canvas, Language, Membership, Role
+from .publish.services import is_app
 from .services import create_canvas, join_canvas
 from .sharing import InviteError, make_invite_token, read_invite_token
 
@@ -105,6 +106,8 @@ def canvas_page(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
         "can_edit": membership.allows(Role.EDITOR),
         "chat_messages": list(recent)[::-1],
         "model_ready": assistant_config.is_configured(),
+        # Code that renders: the Preview tab, and publishing as a running app.
+        "publishes_app": is_app(canvas),
         "model_hint": assistant_config.NOT_CONFIGURED,
         "shortcuts": [s for s in SHORTCUTS.values() if canvas.kind in s.kinds],
         "port_languages": [(v, label) for v, label in Language.choices

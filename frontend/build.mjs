@@ -1,8 +1,12 @@
 // Bundles each entry point of src/ into ../static/dist/ (one file per page feature).
 import * as esbuild from "esbuild";
 
-// app: every page (htmx, notices); editor: the canvas page (CodeMirror + Yjs, see src/editor/).
-const entryPoints = { app: "src/app.js", editor: "src/editor/index.js" };
+// app: every page (htmx, notices); editor: the canvas page (CodeMirror + Yjs, see src/editor/);
+// preview: the Preview tab of code canvases (see src/preview/).
+const entryPoints = {
+  app: "src/app.js", editor: "src/editor/index.js", preview: "src/preview/index.js",
+  publish: "src/publish/app.js",  // published apps (/p/<token>/)
+};
 
 await esbuild.build({
   entryPoints,

@@ -195,7 +195,7 @@ def test_markdown_view_renders_live_and_sanitises(new_context, make_user, live_s
     page.get_by_role("button", name="Split").click()
     expect(page.locator(".editor-pane")).to_be_visible()
     expect(preview).to_be_visible()
-    page.get_by_role("button", name="Edit").click()
+    page.get_by_role("button", name="Edit", exact=True).click()
     expect(preview).to_be_hidden()
 
 

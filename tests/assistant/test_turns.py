@@ -283,3 +283,40 @@ def test_without_a_model_the_turn_says_how_to_connect_one(doc_canvas, settings):
     settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = ""
     message = run(start_turn(doc_canvas))
     assert message.status == "failed" and "OPENAI_API_KEY" in message.error
+
+
+def test_port_shortcut_creates_a_linked_code_canvas(model, make_user):
+    from canvas.services import create_canvas
+
+    owner = make_user("porter")
+    source = create_canvas(owner, "Greeter", "code", "python")
+    Human(source.id).insert(0, "def greet(name):\n    return f'Hi {name}'\n")
+    ported = "export function greet(name) {\n  return `Hi ${name}`;\n}\n"
+    model.add_response(ToolCalls([ToolCall("rewrite_canvas", {"content": ported})]))
+    message = run(start_turn(source, "Port to JavaScript", shortcut="port",
+                             selection={"language": "javascript"}))
+    assert message.status == "done" and message.linked_canvas is not None
+    target = message.linked_canvas
+    assert (target.kind, target.language, target.owner) == ("code", "javascript", owner)
+    assert "(javascript)" in target.title
+    assert text_of(target) == ported
+    assert text_of(source) == "def greet(name):\n    return f'Hi {name}'\n"  # untouched
+    assert "JavaScript" in model.chat_requests[0].messages[-1]["content"] or \
+        "javascript" in model.chat_requests[0].messages[-1]["content"]
+
+
+def test_canvases_too_large_for_the_context_send_a_window_and_say_so(model, doc_canvas,
+                                                                       settings):
+    from canvas.assistant import prompts
+
+    big = "".join(f"Line {i:05d} of a long canvas.\n" for i in range(4000))
+    assert len(big) > prompts.MAX_CANVAS_CHARS
+    Human(doc_canvas.id).insert(0, big)
+    at = big.index("Line 03500")
+    anchored = selection.anchor(persistence.load_doc(str(doc_canvas.id)),
+                                {"from": at, "to": at + 10, "quote": "Line 03500"})
+    model.add_response(Reply(text="ok"))
+    run(start_turn(doc_canvas, "Fix this line", selection=anchored))
+    sent = model.chat_requests[0].messages[-1]["content"]
+    assert "you see characters" in sent and "Line 03500" in sent
+    assert "Line 00000" not in sent and len(sent) < prompts.MAX_CANVAS_CHARS + 2000

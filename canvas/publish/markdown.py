@@ -1,0 +1,85 @@
+"""Markdown to safe HTML for published documents, with a table of contents.
+
+markdown-it-py renders CommonMark with tables and strikethrough and escapes raw HTML; nh3
+(the Rust ammonia sanitizer) then allows only a fixed set of tags, attributes and URL
+schemes, as a second wall: scripts, event handlers and javascript: links never get through.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import nh3
+from markdown_it import MarkdownIt
+
+#: A table of contents appears from this many headings on.
+TOC_MIN_HEADINGS = 3
+
+_ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "em",
+    "strong", "s", "del", "a", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+    "img", "span",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "th": {"style"},
+    "td": {"style"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "ol": {"start"},
+}
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    headings: list[Heading]
+
+    @property
+    def toc(self) -> list[Heading]:
+        return self.headings if len(self.headings) >= TOC_MIN_HEADINGS else []
+
+
+def _slug(text: str, used: set[str]) -> str:
+    base = unicodedata.normalize("NFKC", text).lower()
+    base = re.sub(r"[^\w\s-]", "", base).strip()
+    base = re.sub(r"[\s_-]+", "-", base) or "section"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+def render(text: str) -> Rendered:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+        ["table", "strikethrough"])
+    tokens = md.parse(text)
+    headings: list[Heading] = []
+    used: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            title = "".join(child.content for child in (inline.children or [])
+                            if child.type in ("text", "code_inline")) or inline.content
+            anchor = _slug(title, used)
+            token.attrSet("id", anchor)
+            if int(token.tag[1]) <= 3:
+                headings.append(Heading(int(token.tag[1]), title, anchor))
+    raw = md.renderer.render(tokens, md.options, {})
+    safe = nh3.clean(raw, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer nofollow",
+                     set_tag_attribute_values={"a": {"target": "_blank"}},
+                     filter_style_properties={"text-align"})
+    return Rendered(safe, headings)

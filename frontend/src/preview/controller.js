@@ -1,0 +1,355 @@
+// The Preview tab of code canvases: follows the live Y.Text (debounced), renders it in a sandboxed
+// frame on the preview site, shows errors with their canvas line, the app's console, hang detection
+// with Restart, "Fix with assistant" and Export.
+import { FrameHost } from "./frame-host.js";
+import { buildFixMessage, sendToAssistant } from "./assistant.js";
+import { downloadCode, downloadStandalone } from "./export.js";
+
+export const KINDS = { jsx: "react", tsx: "react", html: "html", javascript: "script" };
+const MODES = ["code", "split", "preview"];
+const MODE_KEY = "canvas-preview-mode";
+const DEBOUNCE_MS = 250;
+const MAX_CONSOLE = 300;
+const MAX_IN_PLACE_RUNS = 40; // then a fresh frame, so leaks of old runs do not pile up
+
+const notify = (text, kind = "info") => {
+  if (typeof window.canvasNotify === "function") window.canvasNotify(text, kind);
+};
+
+function storedMode(fallback) {
+  try {
+    const value = localStorage.getItem(MODE_KEY);
+    return MODES.includes(value) ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export class PreviewController {
+  constructor({ root, tabs, area, editor, config }) {
+    this.root = root;
+    this.tabs = tabs;
+    this.area = area;
+    this.editor = editor;
+    this.config = config;
+    this.language = root.dataset.language;
+    this.kind = KINDS[this.language];
+    this.title = root.dataset.title || "canvas";
+    this.messagesUrl = root.dataset.messagesUrl;
+    this.canEdit = root.dataset.canEdit === "true";
+    this.stage = root.querySelector("[data-preview-stage]");
+    this.status = tabs.querySelector("[data-preview-status]");
+    this.hangBox = root.querySelector("[data-preview-hang]");
+    this.errorBox = root.querySelector("[data-preview-error]");
+    this.consoleBox = root.querySelector("[data-preview-console]");
+    this.consoleList = root.querySelector("[data-preview-console-list]");
+    this.consoleCount = root.querySelector("[data-preview-console-count]");
+    this.active = null; // the frame on screen
+    this.incoming = null; // a fresh frame loading behind it
+    this.run = 0;
+    this.shownRun = 0;
+    this.inPlaceRuns = 0;
+    this.renderedText = null;
+    this.pending = false;
+    this.timer = 0;
+    this.error = null;
+    this.consoleEntries = [];
+    this.stopped = false; // after a hang: edits wait for Restart
+    this.mode = storedMode(area.clientWidth >= 1000 ? "split" : "code");
+    window.canvasPreview = this; // for tests and other features
+  }
+
+  start() {
+    this.bindUi();
+    this.editor.ytext.observe(() => this.schedule());
+    document.addEventListener("visibilitychange", () => {
+      this.active?.setPaused(!this.visible());
+      if (this.visible() && this.pending) this.renderNow();
+    });
+    this.setMode(this.mode);
+  }
+
+  // --- UI -----------------------------------------------------------------------------------------
+
+  bindUi() {
+    for (const button of this.tabs.querySelectorAll("[data-preview-mode]")) {
+      button.addEventListener("click", () => this.setMode(button.dataset.previewMode));
+    }
+    this.tabs.querySelector("[data-preview-reload]")?.addEventListener("click", () => this.reload());
+    this.root.querySelector("[data-preview-restart]")?.addEventListener("click", () => this.reload());
+    for (const button of this.root.querySelectorAll("[data-preview-fix]")) {
+      button.addEventListener("click", () => this.fix(button));
+    }
+    this.root.querySelector("[data-preview-goto]")?.addEventListener("click", () => this.gotoError());
+    this.root.querySelector("[data-preview-console-clear]")?.addEventListener("click", () => this.clearConsole());
+    this.tabs.querySelector("[data-export='code']")?.addEventListener("click", () => {
+      downloadCode({ code: this.text(), language: this.language, title: this.title });
+      this.closeMenus();
+    });
+    this.tabs.querySelector("[data-export='html']")?.addEventListener("click", async () => {
+      this.closeMenus();
+      try {
+        await downloadStandalone({ code: this.text(), language: this.language, title: this.title, url: this.config.export });
+      } catch (error) {
+        notify(`Export failed: ${error.message}`, "error");
+      }
+    });
+    for (const fix of this.root.querySelectorAll("[data-preview-fix]")) {
+      if (this.canEdit) continue;
+      fix.disabled = true;
+      fix.title = "Only editors can ask the assistant.";
+    }
+  }
+
+  closeMenus() {
+    for (const details of this.tabs.querySelectorAll("details[open]")) details.open = false;
+  }
+
+  setMode(mode) {
+    this.mode = MODES.includes(mode) ? mode : "code";
+    try { localStorage.setItem(MODE_KEY, this.mode); } catch { /* private mode */ }
+    this.area.dataset.previewMode = this.mode;
+    this.root.hidden = this.mode === "code";
+    for (const button of this.tabs.querySelectorAll("[data-preview-mode]")) {
+      const on = button.dataset.previewMode === this.mode;
+      button.setAttribute("aria-selected", String(on));
+      button.classList.toggle("is-active", on);
+    }
+    this.active?.setPaused(!this.visible());
+    this.incoming?.setPaused(!this.visible());
+    if (this.visible()) {
+      if (!this.active && !this.incoming && !this.stopped) this.renderNow(true);
+      else if (this.pending) this.renderNow();
+    }
+    // CodeMirror measures itself again when its box changed size.
+    this.editor.view?.requestMeasure?.();
+  }
+
+  visible() {
+    return this.mode !== "code" && !document.hidden;
+  }
+
+  setStatus(text, state) {
+    this.status.textContent = text;
+    this.status.dataset.state = state;
+  }
+
+  // --- rendering ----------------------------------------------------------------------------------
+
+  text() {
+    return this.editor.ytext.toString();
+  }
+
+  schedule() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.renderNow(), DEBOUNCE_MS);
+  }
+
+  renderNow(force = false) {
+    clearTimeout(this.timer);
+    if (!this.visible()) {
+      this.pending = true;
+      return;
+    }
+    this.pending = false;
+    if (this.stopped && !force) {
+      this.setStatus("Stopped: edit the code, then Restart", "hung");
+      return;
+    }
+    const code = this.text();
+    if (!force && code === this.renderedText) return;
+    this.renderedText = code;
+    if (!code.trim()) {
+      // Nothing to run: no frame, no error, just say so.
+      this.incoming?.destroy();
+      this.active?.destroy();
+      this.incoming = this.active = null;
+      this.clearError();
+      this.setStatus("Nothing to preview yet: the canvas is empty", "idle");
+      return;
+    }
+    this.run += 1;
+    this.clearConsole(); // the console shows the current run
+    const message = { run: this.run, kind: this.kind, language: this.language, code };
+    // React apps re-render in the frame they are in (a starting frame keeps only the newest code);
+    // HTML pages and scripts share one global scope, so each version gets a fresh frame.
+    const current = this.incoming || this.active;
+    const inPlace = this.kind === "react" && current && !current.hung && !force
+      && this.inPlaceRuns < MAX_IN_PLACE_RUNS;
+    this.setStatus("Rendering…", "busy");
+    if (inPlace) {
+      this.inPlaceRuns += 1;
+      current.render(message);
+      return;
+    }
+    // A fresh frame, loaded behind the current one and swapped in when it has something to show.
+    this.incoming?.destroy();
+    this.inPlaceRuns = 0;
+    this.incoming = this.makeFrame();
+    this.incoming.render(message);
+    if (!this.active) this.promote(this.incoming);
+  }
+
+  makeFrame() {
+    const host = new FrameHost({
+      frameUrl: this.config.frame,
+      parentOrigin: window.location.origin,
+      kind: this.kind,
+      container: this.stage,
+      title: `Preview of ${this.title}`,
+      onMessage: (type, data, frame) => this.onMessage(type, data, frame),
+      onHang: (frame, why, silentFor) => this.onHang(frame, why, silentFor),
+      onTimeout: (frame) => this.onTimeout(frame),
+    });
+    host.iframe.classList.add("is-loading");
+    host.setPaused(!this.visible());
+    return host;
+  }
+
+  promote(frame) {
+    if (this.active && this.active !== frame) this.active.destroy();
+    this.active = frame;
+    if (this.incoming === frame) this.incoming = null;
+    frame.iframe.classList.remove("is-loading");
+  }
+
+  reload() {
+    this.stopped = false;
+    this.hangBox.hidden = true;
+    this.incoming?.destroy();
+    this.incoming = null;
+    this.active?.destroy();
+    this.active = null;
+    this.clearError();
+    this.clearConsole();
+    this.renderNow(true);
+  }
+
+  onMessage(type, data, frame) {
+    if (frame !== this.active && frame !== this.incoming) return;
+    if (type === "ready") {
+      if (this.shownRun === 0) this.setStatus("Starting…", "busy");
+      return;
+    }
+    if (typeof data.run === "number" && data.run < this.run) return; // from a run we replaced
+    if (type === "console") {
+      this.addConsole(data.level, String(data.text ?? ""));
+      return;
+    }
+    if (frame === this.incoming) this.promote(frame);
+    if (type === "rendered") {
+      this.shownRun = data.run;
+      if (!this.errorForRun(data.run)) this.clearError();
+      const ms = data.ms && typeof data.ms.total === "number" ? ` in ${Math.round(data.ms.total)} ms` : "";
+      this.setStatus(`Rendered${ms}`, "ok");
+      this.root.dispatchEvent(new CustomEvent("preview:rendered", { detail: data }));
+    } else if (type === "error") {
+      this.shownRun = data.run;
+      this.showError(data);
+      this.root.dispatchEvent(new CustomEvent("preview:error", { detail: data }));
+    }
+  }
+
+  onHang(frame, why, silentFor = 0) {
+    if (frame !== this.active && frame !== this.incoming) return;
+    frame.destroy();
+    if (frame === this.active) this.active = null;
+    if (frame === this.incoming) this.incoming = null;
+    this.active?.destroy();
+    this.active = null;
+    this.stopped = true;
+    this.renderedText = null;
+    const text = why === "navigated"
+      ? "The preview tried to leave its page and was stopped."
+      : "The preview stopped responding (an endless loop?). Edit the code, then Restart.";
+    this.hangBox.querySelector("[data-preview-hang-text]").textContent = text;
+    this.hangBox.hidden = false;
+    this.setStatus("Stopped responding", "hung");
+    const error = { phase: "timeout", name: "Timeout", message: text, line: null };
+    this.error = error;
+    this.root.dispatchEvent(new CustomEvent("preview:hang", { detail: { why, silentFor } }));
+  }
+
+  onTimeout(frame) {
+    this.onHang(frame, "hang");
+    this.hangBox.querySelector("[data-preview-hang-text]").textContent = "The preview did not start. Check your connection, then Restart.";
+  }
+
+  // --- errors and console ---------------------------------------------------------------------------
+
+  errorForRun(run) {
+    return this.error && this.error.run === run;
+  }
+
+  showError(error) {
+    if (this.errorForRun(error.run)) return; // the first error of a run is the one that matters
+    this.error = error;
+    const where = error.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}` : "";
+    const phase = { transpile: "Syntax error", import: "Import error", render: "Error while rendering", runtime: "Error while running" }[error.phase] || "Error";
+    this.errorBox.querySelector("[data-preview-error-title]").textContent = `${phase}: ${error.name && error.name !== "Error" ? `${error.name}: ` : ""}${error.message}`;
+    const goto = this.errorBox.querySelector("[data-preview-goto]");
+    goto.textContent = where ? `Go to ${where}` : "";
+    goto.hidden = !where;
+    this.errorBox.querySelector("[data-preview-error-where]").textContent = where;
+    const stack = [error.stack, error.componentStack ? `Component stack:${error.componentStack}` : ""].filter(Boolean).join("\n");
+    const pre = this.errorBox.querySelector("[data-preview-error-stack]");
+    pre.textContent = stack;
+    pre.hidden = !stack;
+    this.errorBox.dataset.phase = error.phase;
+    this.errorBox.hidden = false;
+    this.setStatus(where ? `${phase} at ${where}` : phase, "error");
+  }
+
+  clearError() {
+    this.error = null;
+    this.errorBox.hidden = true;
+  }
+
+  gotoError() {
+    const line = this.error?.line;
+    const view = this.editor.view;
+    if (!line || !view) return;
+    const doc = view.state.doc;
+    const target = doc.line(Math.min(Math.max(1, line), doc.lines));
+    const column = Math.max(0, Math.min((this.error.column || 1) - 1, target.length));
+    view.dispatch({ selection: { anchor: target.from + column }, scrollIntoView: true });
+    view.focus();
+  }
+
+  addConsole(level, text) {
+    const entry = { level: ["log", "info", "warn", "error", "debug"].includes(level) ? level : "log", text: text.slice(0, 4000) };
+    this.consoleEntries.push(entry);
+    if (this.consoleEntries.length > MAX_CONSOLE) this.consoleEntries.shift();
+    const li = document.createElement("li");
+    li.className = `console-${entry.level}`;
+    li.textContent = entry.text;
+    this.consoleList.append(li);
+    while (this.consoleList.childElementCount > MAX_CONSOLE) this.consoleList.firstElementChild.remove();
+    this.consoleList.scrollTop = this.consoleList.scrollHeight;
+    this.consoleCount.textContent = String(this.consoleEntries.length);
+    const errors = this.consoleEntries.filter((e) => e.level === "error").length;
+    this.consoleBox.dataset.errors = String(errors);
+  }
+
+  clearConsole() {
+    this.consoleEntries = [];
+    this.consoleList.replaceChildren();
+    this.consoleCount.textContent = "0";
+    this.consoleBox.dataset.errors = "0";
+  }
+
+  async fix(button) {
+    if (!this.error || !this.canEdit) return;
+    const text = buildFixMessage({ error: this.error, code: this.text(), language: this.language, consoleTail: this.consoleEntries });
+    button.disabled = true;
+    try {
+      const result = await sendToAssistant(this.messagesUrl, text);
+      if (result.ok) notify("Sent the error to the assistant.");
+      else notify(result.text, "error");
+    } catch {
+      notify("Could not reach the server. Try again.", "error");
+    } finally {
+      button.disabled = false;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+"""Issue 5, test 2: errors are shown with the right canvas line; "Fix with assistant" starts a turn.
+
+The model is the fake OpenAI-compatible server (tests/fakes): the turn that "Fix with assistant"
+starts must carry the error, the code and the console tail to it, as an ordinary chat message.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from canvas.models import Message
+from canvas.services import create_canvas
+from tests.conftest import wait_until
+from tests.preview.helpers import app_base, current_run, set_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SYNTAX = """import { useState } from "react";
+
+export default function App() {
+  const [n, setN] = useState(0);
+  return (
+    <div>
+      {n +}
+    </div>
+  );
+}
+"""
+RENDER = """import { useState } from "react";
+
+export default function App() {
+  const items = undefined;
+  return (
+    <ul>
+      {items.map((i) => <li key={i}>{i}</li>)}
+    </ul>
+  );
+}
+"""
+TIMER = """export default function App() {
+  setTimeout(() => {
+    const user = null;
+    console.log("about to fail");
+    user.profile.name;
+  }, 20);
+  return <p>waiting</p>;
+}
+"""
+REJECTION = """import { useEffect } from "react";
+
+export default function App() {
+  useEffect(() => {
+    fetchLater().then(() => {
+      throw new Error("data failed to load");
+    });
+  }, []);
+  return <p>hello</p>;
+}
+
+async function fetchLater() { return 1; }
+"""
+UNKNOWN_IMPORT = """import React from "react";
+import { initializeApp } from "firebase/app";
+
+export default function App() {
+  initializeApp({});
+  return <p>hi</p>;
+}
+"""
+MISSING_EXPORT = """import React from "react";
+import { Camera, NotAnIcon } from "lucide-react";
+
+export default function App() {
+  return <p><Camera /><NotAnIcon /></p>;
+}
+"""
+
+# code, phase, name fragment, message fragment, line
+CASES = [
+    ("syntax error", SYNTAX, "transpile", "SyntaxError", "Unexpected token", 7),
+    ("error while rendering", RENDER, "render", "TypeError", "reading 'map'", 7),
+    ("error in a timer", TIMER, "runtime", "TypeError", "reading 'profile'", 5),
+    ("unhandled rejection", REJECTION, "runtime", "Error", "data failed to load", 6),
+    ("unknown import", UNKNOWN_IMPORT, "import", "ModuleNotFound", '"firebase/app"', 2),
+    ("missing export", MISSING_EXPORT, "import", "MissingExport", "NotAnIcon", 2),
+]
+
+
+@pytest.fixture
+def model_server(fake_openai, asgi_server_factory):
+    return asgi_server_factory(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test-key",
+                               CANVAS_MODEL="Fake Model")
+
+
+def wait_error(page, after_run: int) -> dict:
+    page.wait_for_function("""(after) => canvasPreview.run > after
+        && window.__preview.errors.some(e => e.run === canvasPreview.run)""", arg=after_run,
+                           timeout=20_000)
+    return page.evaluate("() => window.__preview.errors.find(e => e.run === canvasPreview.run)")
+
+
+def caret_line(page) -> int:
+    return page.evaluate("""() => { const v = canvasEditor.view;
+        return v.state.doc.lineAt(v.state.selection.main.head).number; }""")
+
+
+def test_each_error_is_shown_at_its_line_and_fix_sends_it_to_the_model(
+        make_user, preview_page, model_server, fake_openai):
+    owner = make_user("fixer")
+    canvas = create_canvas(owner, "Broken app", "code", "jsx")
+    page = preview_page(owner, canvas, base=app_base(model_server.url))
+    panel = page.locator("#preview-root [data-preview-error]")
+    for label, code, phase, name, fragment, line in CASES:
+        before = current_run(page)
+        set_code(page, code)
+        error = wait_error(page, before)
+        assert (error["phase"], error["line"]) == (phase, line), (label, error)
+        assert name in error["name"] and fragment in error["message"], (label, error)
+        expect(panel).to_be_visible()
+        expect(panel).to_contain_text(fragment)
+        expect(page.locator("#preview-tabs [data-preview-status]")).to_contain_text(f"line {line}")
+        page.locator("#preview-root [data-preview-goto]").click()
+        assert caret_line(page) == line, label
+        if phase in ("render", "runtime") and label != "unhandled rejection":
+            # A readable stack: user frames named by canvas line, the runtime's folded away.
+            expect(panel.locator("[data-preview-error-stack]")).to_contain_text(f"line {line}")
+
+    # The timer case also logged to the console: the console shows it, the fix prompt carries it.
+    before = current_run(page)
+    set_code(page, TIMER)
+    wait_error(page, before)
+    console = page.locator("#preview-root [data-preview-console]")
+    expect(console.locator("[data-preview-console-count]")).not_to_have_text("0")
+    console.locator("summary").click()
+    expect(console).to_contain_text("about to fail")
+
+    page.locator("#preview-root [data-preview-error] [data-preview-fix]").click()
+    wait_until(lambda: fake_openai.chat_requests, timeout=20, message="a turn reaching the model")
+    sent = "\n".join(str(m.get("content")) for m in fake_openai.chat_requests[0].messages)
+    assert "Cannot read properties of null (reading 'profile')" in sent
+    assert "line 5" in sent
+    assert "user.profile.name;" in sent  # the code
+    assert "about to fail" in sent  # the console tail
+    request = Message.objects.filter(canvas=canvas, is_assistant=False).latest("id")
+    assert request.text.startswith("The live preview of this jsx canvas fails")
+    expect(page.locator("#chat-messages")).to_contain_text(
+        "The live preview of this jsx canvas fails")
+
+
+def test_a_console_flood_is_rate_limited(make_user, preview_page):
+    """10,000 console.error calls reach the page as a few dozen lines and a count of the rest."""
+    owner = make_user("flooder")
+    canvas = create_canvas(owner, "Flood", "code", "jsx")
+    page = preview_page(owner, canvas)
+    before = current_run(page)
+    set_code(page, """export default function Flood() {
+  for (let i = 0; i < 10000; i++) console.error("flood", i);
+  return <p id="after">still fine</p>;
+}
+""")
+    page.wait_for_function("(after) => canvasPreview.run > after && window.__preview.rendered.some("
+                           "r => r.run === canvasPreview.run)", arg=before, timeout=20_000)
+    count = page.locator("#preview-root [data-preview-console-count]")
+    expect(count).not_to_have_text("0")
+    page.wait_for_timeout(1500)  # the frame reports what it dropped once a second
+    shown = int(count.inner_text())
+    assert 10 <= shown <= 100, shown
+    page.locator("#preview-root [data-preview-console] > summary").click()
+    expect(page.locator("#preview-root [data-preview-console-list]")).to_contain_text(
+        "more console messages were not shown")
+    assert page.evaluate("() => 1 + 1") == 2  # the app page answers at once
