@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from pycrdt import Assoc, Doc, StickyIndex, Text
 
+from .protocol import write_var_uint as _uint
+
 
 def _u16(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
@@ -84,15 +86,6 @@ class _Reader:
             self.buf()
         else:
             raise ValueError(f"unknown Any type {t}")
-
-
-def _uint(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    out.append(n)
-    return bytes(out)
 
 
 def _int(n: int) -> bytes:
