@@ -77,4 +77,5 @@ lint: setup
 	$(PY) -m ruff check .
 
 clean:
-	rm -rf $(VENV) $(STAMPS) frontend/node_modules static/dist
+	rm -rf $(VENV) $(STAMPS) frontend/node_modules static/dist \
+	  frontend/preview-runtime/node_modules static/preview bench/reference/node_modules
