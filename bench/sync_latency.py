@@ -92,15 +92,12 @@ class Run:
         return h.percentile(self.latencies, fraction) * 1000
 
 
-def update_id(update: bytes) -> tuple[int, int] | None:
-    """(client, clock) of the first struct of a Y update v1, or None for a pure delete."""
+def state_vector(doc) -> dict[int, int]:
+    """client -> next clock of a document (its state vector, decoded)."""
     from collab.protocol import Reader
 
-    reader = Reader(update)
-    if reader.var_uint() == 0:
-        return None
-    reader.var_uint()  # how many structs that client has in the update
-    return reader.var_uint(), reader.var_uint()
+    reader = Reader(doc.get_state())
+    return {reader.var_uint(): reader.var_uint() for _ in range(reader.var_uint())}
 
 
 async def connect_all(clients) -> None:
@@ -125,30 +122,38 @@ async def run_load(urls_and_sessions: list[tuple[str, str | None]], server: h.Se
     all_done = asyncio.Event()
     last_delivery = [0.0]
 
-    def receiver(own_id: int):
+    def receiver(client):
+        # What this editor has of each other editor, by clock: the server may relay several
+        # keystrokes in one merged frame, so arrivals are read off the state vector (each
+        # keystroke inserts one ASCII character: editor e's k-th keystroke has clock k).
+        seen: dict[int, int] = {}
+        own_id = client.doc.client_id
+
         def on_update(update: bytes) -> None:
             now = time.perf_counter()
-            key = update_id(update)
-            if key is None or key[0] == own_id:
-                return  # a delete, or the echo of our own update
-            entry = pending.get(key)
-            if entry is None:
-                return
-            run.deliveries += 1
-            entry.remaining -= 1
-            if entry.remaining == 0:
-                run.latencies.append(now - entry.sent)
-                run.complete += 1
-                last_delivery[0] = now
-                del pending[key]
-                if run.complete == n * per_client:
-                    all_done.set()
+            for other, clock in state_vector(client.doc).items():
+                if other == own_id:
+                    continue
+                for k in range(seen.get(other, 0), clock):
+                    entry = pending.get((other, k))
+                    if entry is None:
+                        continue
+                    run.deliveries += 1
+                    entry.remaining -= 1
+                    if entry.remaining == 0:
+                        run.latencies.append(now - entry.sent)
+                        run.complete += 1
+                        last_delivery[0] = now
+                        del pending[(other, k)]
+                        if run.complete == n * per_client:
+                            all_done.set()
+                seen[other] = max(seen.get(other, 0), clock)
         return on_update
 
     try:
         await connect_all(clients)
         for client in clients:
-            client.on_update = receiver(client.doc.client_id)
+            client.on_update = receiver(client)
         await asyncio.sleep(0.5)  # let the joins settle before the clock starts
         before, self_before = server.stats(), h.self_cpu_seconds()
         machine_before = h.machine_busy_seconds()
