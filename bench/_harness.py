@@ -359,3 +359,15 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
     print("  ".join("-" * width for width in widths))
     for row in rows:
         print(line(row))
+
+
+def print_outcome(label: str, what: str, checks: dict[str, bool], problems: list[str],
+                  shown: int = 5) -> None:
+    """The pass/fail line of a run's text checks, and the first problem lines it logged."""
+    summary = ", ".join(f"{name} {'OK' if ok else 'MISMATCH'}" for name, ok in checks.items())
+    print(f"{label}: {what}: {summary}")
+    if problems:
+        print(f"{label}: {len(problems)} error/warning line(s) in the server log or clients; "
+              "first ones:")
+        for line in problems[:shown]:
+            print(f"    {line[:200]}")

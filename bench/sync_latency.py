@@ -302,14 +302,8 @@ def report(runs: list[Run], sizes: list[int], duration: float, note: str) -> Non
                   f"stalls (other processes' CPU: {run.other_cpu_s / run.window_s * 100:.0f}% "
                   f"of a core)")
     for run in runs:
-        checks = ", ".join(f"{name} {'OK' if ok else 'MISMATCH'}"
-                           for name, ok in run.converged.items())
-        print(f"{run.server} N={run.clients}: same final text: {checks}")
-        if run.problems:
-            print(f"{run.server} N={run.clients}: {len(run.problems)} error/warning line(s) "
-                  f"in the server log or clients; first ones:")
-            for line in run.problems[:4]:
-                print(f"    {line[:200]}")
+        h.print_outcome(f"{run.server} N={run.clients}", "same final text", run.converged,
+                        run.problems, shown=4)
 
 
 def main() -> int:

@@ -335,14 +335,8 @@ def report(trace: Trace, results: list[Result]) -> None:
             print(f"{result.server}: last lines of the server log:")
             for line in result.log_tail.splitlines():
                 print(f"    {line[:200]}")
-        checks = ", ".join(f"{name} {'OK' if ok else 'MISMATCH'}"
-                           for name, ok in result.texts_ok.items())
-        print(f"{result.server}: final text equals endContent: {checks}")
-        if result.problems:
-            print(f"{result.server}: {len(result.problems)} error/warning line(s) in the server "
-                  f"log or client; first ones:")
-            for line in result.problems[:5]:
-                print(f"    {line[:200]}")
+        h.print_outcome(result.server, "final text equals endContent", result.texts_ok,
+                        result.problems)
 
 
 def main() -> int:
