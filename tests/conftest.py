@@ -80,7 +80,7 @@ class AsgiServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "canvas.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--ws", "websockets", "--lifespan", "off",
-             "--log-level", "warning"],
+             "--log-level", os.environ.get("ASGI_LOG_LEVEL", "warning")],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for_port(self.port, timeout=30)

@@ -131,3 +131,24 @@ def test_create_form_errors_show_in_place_and_layout_works_on_a_phone(new_contex
     assert Canvas.objects.count() == 0
     # Nothing overflows sideways on a narrow screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_share_dialog_loads_while_the_editor_script_is_still_downloading(new_context):
+    """Deferred scripts hold DOMContentLoaded back; htmx must not wait for it to wire buttons.
+
+    The editor bundle is large: on a loaded machine a person (or a test) clicks Share after the
+    site script ran but before the editor script arrived. The dialog must still fill.
+    """
+    context = new_context()
+    page = context.new_page()
+    sign_up(page, "early")
+    canvas_url = create_canvas(page, "Slow network")
+    held = []
+    context.route("**/static/dist/editor.js", lambda route: held.append(route))
+    page.goto(canvas_url, wait_until="commit")
+    page.wait_for_function("() => window.htmx !== undefined")
+    assert page.evaluate("document.readyState") == "interactive"  # editor.js still held
+    page.click("#share-button")
+    expect(page.locator("#share-dialog select[name=role]")).to_be_visible()
+    for route in held:
+        route.continue_()

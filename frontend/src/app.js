@@ -4,6 +4,16 @@ import "htmx-ext-ws";
 
 window.htmx = htmx;
 
+// htmx wires the page on DOMContentLoaded, which waits for every deferred script, the large editor
+// bundle included. This script is deferred too, so the document is already parsed: wire it now, or
+// a click in that gap (Share, the chat form) opens a dialog whose content never loads. htmx skips
+// elements it has already processed when its own init runs later.
+if (document.readyState === "interactive") {
+  const meta = document.querySelector('meta[name="htmx-config"]');
+  if (meta) Object.assign(htmx.config, JSON.parse(meta.content));
+  htmx.process(document.body);
+}
+
 /** Show a short notice in the corner; errors stay until clicked. */
 export function notify(text, kind = "info") {
   const box = document.getElementById("notices");
