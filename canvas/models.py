@@ -133,6 +133,9 @@ class Message(models.Model):
     started = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
     edit_update = models.BinaryField(default=b"", blank=True)
+    # The Yjs client id the turn wrote under (its fork's): what it wrote is the items of
+    # this client, for provenance, "Last AI edit" and undo.
+    yjs_client_id = models.BigIntegerField(null=True, blank=True, unique=True)
     undone = models.BooleanField(default=False)
     linked_canvas = models.ForeignKey(Canvas, on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="+")

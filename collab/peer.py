@@ -14,12 +14,11 @@ import uuid
 from collections.abc import Iterator
 
 from diff_match_patch import diff_match_patch
-from pycrdt import Assoc, Doc, Map, Text, merge_updates
+from pycrdt import Assoc, Doc, Map, Text
 
 from canvas import broadcast
 
 from . import persistence, relay
-from .positions import codepoint_to_utf8
 from .yjs_positions import Positions
 
 
@@ -50,7 +49,6 @@ class DocumentPeer:
         self.comments = self.doc.get("comments", type=Map)
         self._local = False
         self._pending: list[bytes] = []
-        self.own_updates: list[bytes] = []
         self.doc.observe(self._capture)
         loaded = persistence.load(self.canvas_id)
         persistence.apply_all(self.doc, loaded.updates)
@@ -90,22 +88,8 @@ class DocumentPeer:
             return
         seqs = persistence.append_updates(self.canvas_id, [(u, self.origin) for u in updates])
         self.max_seq = max(self.max_seq, *seqs)
-        self.own_updates.extend(updates)
         for message in relay.update_messages(updates):
             broadcast.group_send(self.group, message)
-
-    def turn_update(self) -> bytes:
-        """Everything this peer changed, as one update (kept to undo the turn later)."""
-        return merge_updates(*self.own_updates) if self.own_updates else b""
-
-    def replace(self, start: int, end: int, new: str) -> tuple[int, int]:
-        """Replace code points ``start:end`` by ``new`` as a minimal character diff, so
-        the unchanged characters keep their identity (cursors and comments stay put).
-        Returns the code-point span of the result."""
-        old = self.text()[start:end]
-        with self.change():
-            self._apply_diff(old, new, codepoint_to_utf8(self.text(), start))
-        return start, start + len(new)
 
     def rewrite(self, base: str, new: str) -> None:
         """Turn ``base`` (the text this peer holds) into ``new`` with minimal changes."""

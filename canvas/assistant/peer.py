@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import uuid
 
+from pycrdt import IdSet
+
 from canvas import broadcast
 from collab import relay
 from collab.peer import DocumentPeer, decode_sticky, encode_sticky
 from collab.protocol import AwarenessEntry, encode_awareness
 from collab.yjs_positions import Positions
+
+from .fork import deleted_ids
 
 ASSISTANT_COLOR = "#7c3aed"
 ASSISTANT_COLOR_LIGHT = "#7c3aed33"
@@ -52,6 +56,33 @@ class AssistantPeer(DocumentPeer):
             }
         self._publish_presence(json.dumps(state, ensure_ascii=False))
         self._present = True
+
+    def show_relative(self, cursor: dict, flash: list[dict] | None = None) -> None:
+        """Like ``show_cursor``, with ranges already given as Yjs relative positions (a turn's
+        fork computes them: its ids exist here too once merged)."""
+        state = {
+            "user": {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,
+                     "colorLight": ASSISTANT_COLOR_LIGHT, "isAssistant": True},
+            "cursor": cursor,
+        }
+        if flash:
+            state["flash"] = {"id": uuid.uuid4().hex[:8], "ranges": flash}
+        self._publish_presence(json.dumps(state, ensure_ascii=False))
+        self._present = True
+
+    # --- the live document a turn's fork merges into (applier.LiveDocument) ----------------
+
+    def deleted(self) -> IdSet:
+        self.refresh()
+        return deleted_ids(self.doc)
+
+    def size(self) -> int:
+        return len(self.doc.get_update())
+
+    def merge(self, update: bytes) -> None:
+        self.refresh()
+        with self.change():
+            self.doc.apply_update(update)
 
     def show_presence(self) -> None:
         state = {"user": {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,

@@ -81,26 +81,44 @@ SHORTCUTS: dict[str, Shortcut] = {s.name: s for s in [
 ]}
 
 
-def canvas_window(text: str, focus: int | None) -> tuple[str, str]:
-    """The canvas text to send, and a note when only part of it fits."""
+def canvas_window(text: str, focus: int | None) -> tuple[int, int]:
+    """The code points of the canvas shown to the model: all of it when it fits, else a
+    window around ``focus`` (the selection) or the start. Never splits a line ending pair."""
     if len(text) <= MAX_CANVAS_CHARS:
-        return text, ""
+        return 0, len(text)
     center = focus if focus is not None else 0
     start = max(0, min(center - MAX_CANVAS_CHARS // 2, len(text) - MAX_CANVAS_CHARS))
-    end = start + MAX_CANVAS_CHARS
-    note = (f"The canvas has {len(text)} characters; you see characters {start} to {end}. "
-            "Edit only text you can see; do not rewrite the whole canvas.")
-    return text[start:end], note
+    # Start and end at line boundaries so the model never sees half a line.
+    line_start = text.rfind("\n", 0, start) + 1
+    start = line_start if start - line_start < 2_000 else start
+    end = min(len(text), start + MAX_CANVAS_CHARS)
+    line_end = text.rfind("\n", start, end)
+    if end < len(text) and line_end > start + MAX_CANVAS_CHARS // 2:
+        end = line_end + 1
+    return start, end
+
+
+#: Requests that ask for much less text: a rewrite may then shrink the canvas a lot.
+SHRINK_WORDS = ("delete", "remove", "clear", "empty", "erase", "wipe", "shorter", "shorten",
+                "summar", "condense", "trim", "cut", "tl;dr", "tldr", "brief", "concise",
+                "outline", "bullet", "one line", "one sentence", "replace everything")
+
+
+def asks_to_shrink(request: str) -> bool:
+    lowered = request.lower()
+    return any(word in lowered for word in SHRINK_WORDS)
 
 
 def build_messages(*, kind: str, language: str, text: str, request: str,
-                   selection: str | None, selection_start: int | None,
+                   selection: str | None, window: tuple[int, int],
                    history: list[dict], extra_instructions: str = "") -> list[dict]:
-    """The chat messages for one turn."""
-    visible, note = canvas_window(text, selection_start)
-    context = ["<canvas>", visible, "</canvas>"]
-    if note:
-        context.insert(0, note)
+    """The chat messages for one turn; ``window`` is what ``canvas_window`` chose."""
+    start, end = window
+    context = ["<canvas>", text[start:end], "</canvas>"]
+    if (start, end) != (0, len(text)):
+        context.insert(0, f"The canvas has {len(text)} characters; you see characters "
+                          f"{start} to {end}. Edit only text you can see; a rewrite replaces "
+                          "only what you see.")
     if selection:
         context += ["The person selected this text; change only inside it:",
                     "<selection>", selection, "</selection>"]

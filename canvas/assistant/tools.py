@@ -84,7 +84,8 @@ class StreamedCall:
     done_items: int = 0  # list items already acted on while streaming
     streamed_chars: int = 0  # characters of a streamed string already acted on
     results: list[dict] = field(default_factory=list)
-    base: str = ""  # for a rewrite: the canvas text it replaces
+    completed: bool = False  # its arguments were all acted on
+    parsed_at: float = 0.0  # when the partial arguments were last read
 
     def partial(self) -> dict:
         """Best reading of the arguments so far ({} when nothing parses yet)."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
-from dataclasses import dataclass, field
 
 import httpx
 import openai
@@ -23,9 +23,11 @@ from canvas.models import Canvas, Message, Version
 from canvas.versions import make_version
 
 from . import config, prompts, selection
-from .locate import LocateError, locate
+from .applier import APPLIED, FAILED, HELD, SKIPPED, Applier, ApplyOptions
+from .fork import Snapshot
 from .peer import AssistantPeer
-from .tools import COMMENT, EDIT, REWRITE, TOOL_NAMES, TOOLS, StreamedCall, ToolArgumentsError
+from .stream import CallComplete, CallProgress, StreamEnd, TextDelta, Usage, model_events
+from .tools import COMMENT, EDIT, REWRITE, TOOL_NAMES, StreamedCall, ToolArgumentsError
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,8 @@ WAIT_LIMIT = 10 * 60
 HEARTBEAT_EVERY = 3.0
 BROADCAST_EVERY = 0.12
 DRAFT_FLUSH_EVERY = 0.08
+PARSE_EVERY = 0.1
+CANCEL_EVERY = 0.05
 MAX_ROUNDS = 2  # the first answer, and one chance to correct failed edits
 
 
@@ -72,13 +76,6 @@ def reap_stale_turns(canvas_id: object) -> int:
     return count
 
 
-@dataclass
-class RoundOutcome:
-    text: str = ""
-    calls: list[StreamedCall] = field(default_factory=list)
-    failures: int = 0
-
-
 def _readable_error(exc: Exception) -> str:
     if isinstance(exc, openai.RateLimitError):
         return ("The model provider is rate-limiting requests (429) and retries did not "
@@ -105,17 +102,17 @@ class TurnRunner:
         self.canvas: Canvas = self.message.canvas
         self.request: Message | None = self.message.reply_to
         self.peer: AssistantPeer | None = None
+        self.applier: Applier | None = None
         self.text = ""
-        self.applied: dict[str, int] = {"edits": 0, "comments": 0, "rewrite": 0}
         self.failed_notes: list[str] = []
         self._last_broadcast = 0.0
         self._last_heartbeat = 0.0
+        self._last_cancel_check = 0.0
         self._before_version = False
         self._lock_held = False
         self._draft_buffer = ""
-        self._draft_target = None
+        self._draft_target: str | None = None  # "content" (empty canvas) or "draft"
         self._last_draft_flush = 0.0
-        self._typing_directly = False
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -187,13 +184,19 @@ class TurnRunner:
         message.status = status
         message.error = error
         message.text = self.text or message.text
-        if self.peer is not None and self.peer.own_updates:
-            message.edit_update = self.peer.turn_update()
+        if self.applier is not None and self.applier.changed:
+            self.applier.merge()  # what a call cut short by Stop or an error had applied
+            message.edit_update = self.applier.update()
             self._make_version(Version.Reason.ASSISTANT_AFTER, "After the assistant's edit")
         message.action = self._action()
         message.summary = self._summary(status)
         message.save()
         chat.send_message(message)
+
+    @property
+    def applied(self) -> dict[str, int]:
+        return self.applier.counts if self.applier else {"edits": 0, "comments": 0,
+                                                         "rewrite": 0}
 
     def _action(self) -> str:
         if self.applied["rewrite"]:
@@ -240,27 +243,59 @@ class TurnRunner:
         ask = request.text if request else ""
         if shortcut:
             ask = shortcut.prompt.format(language=self._port_language() or "")
+        # The snapshot: exactly what the model is shown. Everything it changes is placed in
+        # this version (in a fork), never in the live text that keeps moving.
+        text = self.peer.text()
+        window = prompts.canvas_window(text, sel.start if sel else None)
+        snapshot = Snapshot.of(self.peer.doc, window)
+        self.applier = Applier(snapshot, self._claim_client_id(), self.peer, ApplyOptions(
+            selection=(sel.start, sel.end) if sel else None,
+            max_doc=settings.CANVAS_MAX_DOC,
+            may_shrink=bool(shortcut and shortcut.name == "shorter") or prompts.asks_to_shrink(ask),
+            author=config.model_name(), heartbeat=self._heartbeat))
         messages = prompts.build_messages(
-            kind=target.kind, language=target.get_language_display(), text=self.peer.text(),
-            request=ask, selection=sel.quote if sel else None,
-            selection_start=sel.start if sel else None, history=self._history())
+            kind=target.kind, language=target.get_language_display(), text=text,
+            request=ask, selection=sel.quote if sel else None, window=window,
+            history=self._history())
         client = config.client()
         for round_number in range(MAX_ROUNDS):
-            outcome = self._stream_with_retry(client, messages, sel)
-            if not outcome.calls or not outcome.failures or round_number == MAX_ROUNDS - 1:
+            calls = self._stream_with_retry(client, messages)
+            failures = [r for call in calls for r in call.results
+                        if r.get("status") not in (APPLIED, SKIPPED)]
+            if not calls or not failures or round_number == MAX_ROUNDS - 1:
                 break
             # Give the model its tool results so it can correct what failed, once.
-            messages.append({"role": "assistant", "content": outcome.text or None,
+            messages.append({"role": "assistant", "content": None,
                              "tool_calls": [{"id": c.id or f"call_{c.index}", "type": "function",
                                              "function": {"name": c.name,
                                                           "arguments": c.arguments}}
-                                            for c in outcome.calls]})
-            for call in outcome.calls:
+                                            for c in calls]})
+            for call in calls:
                 messages.append({"role": "tool", "tool_call_id": call.id or f"call_{call.index}",
-                                 "content": json.dumps({"results": call.results})})
+                                 "content": json.dumps(self._tool_result(call),
+                                                       ensure_ascii=False)})
             self.failed_notes = []  # reported again if they fail again
 
         self._finish(Message.Status.DONE)
+
+    def _claim_client_id(self) -> int:
+        """A Yjs client id for this turn alone (kept: provenance and undo build on it)."""
+        while True:
+            client_id = secrets.randbits(31) | 1
+            if not Message.objects.filter(yjs_client_id=client_id).exists():
+                break
+        self.message.yjs_client_id = client_id
+        self.message.save(update_fields=["yjs_client_id"])
+        return client_id
+
+    def _tool_result(self, call: StreamedCall) -> dict:
+        """What the model reads back: item by item, and the text around what failed."""
+        result: dict = {"results": call.results}
+        if any(r.get("status") == APPLIED for r in call.results):
+            result["note"] = ("Items marked applied are in the canvas now: do not send them "
+                              "again. Send only corrected versions of the failed ones, "
+                              "quoting the text exactly as it is now.")
+        return result
 
     def _target_canvas(self) -> Canvas:
         """The canvas the turn edits: this one, or a new one when porting code."""
@@ -296,17 +331,17 @@ class TurnRunner:
 
     # --- streaming ----------------------------------------------------------------------------
 
-    def _stream_with_retry(self, client, messages, sel) -> RoundOutcome:
+    def _stream_with_retry(self, client, messages) -> list[StreamedCall]:
         for attempt in range(2):
-            applied_before = sum(self.applied.values())
+            changed_before = dict(self.applier.counts)
             text_before = self.text
             try:
-                return self._stream_round(client, messages, sel)
+                return self._stream_round(client, messages)
             except (TurnCancelled, TurnFailed):
                 raise
             except (openai.APIConnectionError, httpx.HTTPError, ValueError,
                     openai.APIResponseValidationError) as exc:
-                nothing_happened = (sum(self.applied.values()) == applied_before
+                nothing_happened = (self.applier.counts == changed_before
                                     and self.text == text_before)
                 if attempt == 0 and nothing_happened and not isinstance(exc,
                                                                        openai.APITimeoutError):
@@ -320,56 +355,38 @@ class TurnRunner:
                 raise TurnFailed(_readable_error(exc)) from exc
         raise TurnFailed("The model could not be reached.")
 
-    def _stream_round(self, client, messages, sel) -> RoundOutcome:
-        outcome = RoundOutcome()
-        calls: dict[int, StreamedCall] = {}
-        finished = False
-        stream = client.chat.completions.create(
-            model=config.model_name(), messages=messages, tools=TOOLS, stream=True,
-            stream_options={"include_usage": True})
-        try:
-            for chunk in stream:
-                self._check_cancel()
-                self._heartbeat()
-                if getattr(chunk, "usage", None):
-                    self.message.prompt_tokens += chunk.usage.prompt_tokens or 0
-                    self.message.completion_tokens += chunk.usage.completion_tokens or 0
-                if not chunk.choices:
-                    continue
-                choice = chunk.choices[0]
-                delta = choice.delta
-                if delta is not None and delta.content:
-                    outcome.text += delta.content
-                    self.text += delta.content
-                    self._broadcast()
-                for part in (delta.tool_calls or []) if delta is not None else []:
-                    call = calls.setdefault(part.index, StreamedCall(part.index))
-                    if part.id:
-                        call.id = part.id
-                    if part.function is not None:
-                        if part.function.name:
-                            call.name = part.function.name
-                        call.arguments += part.function.arguments or ""
-                    self._progress(call, sel)
-                if choice.finish_reason:
-                    finished = True
-        finally:
-            close = getattr(stream, "close", None)
-            if close:
-                close()
-        outcome.calls = [calls[i] for i in sorted(calls)]
-        if not finished and (not outcome.calls
-                             or not all(c.is_complete() for c in outcome.calls)):
-            for call in outcome.calls:
-                self._finalize(call, sel, truncated=True)
-            raise TurnFailed("The model's answer stopped before it was complete. What was "
-                             "already applied stays in the canvas.")
-        for call in outcome.calls:
-            self._finalize(call, sel)
-            outcome.failures += sum(1 for r in call.results if r.get("status") != "applied")
-        return outcome
+    def _stream_round(self, client, messages) -> list[StreamedCall]:
+        for event in model_events(client, messages):
+            self._check_cancel()
+            self._heartbeat()
+            if isinstance(event, TextDelta):
+                self.text += event.text
+                self._broadcast()
+            elif isinstance(event, Usage):
+                self.message.prompt_tokens += event.prompt_tokens
+                self.message.completion_tokens += event.completion_tokens
+            elif isinstance(event, CallProgress):
+                self._progress(event.call)
+            elif isinstance(event, CallComplete):
+                self._complete(event.call)
+            elif isinstance(event, StreamEnd):
+                calls = list(event.calls)
+                if not event.finished:
+                    complete = [c for c in calls if c.is_complete() and c.name]
+                    for call in complete:
+                        self._complete(call)
+                    if not calls or len(complete) < len(calls):
+                        raise TurnFailed("The model's answer stopped before it was complete. "
+                                         "What was already applied stays in the canvas.")
+                return calls
+        return []
 
     def _check_cancel(self) -> None:
+        """Stop asked? A cache read (Redis in production): at most every CANCEL_EVERY s."""
+        now = time.monotonic()
+        if now - self._last_cancel_check < CANCEL_EVERY:
+            return
+        self._last_cancel_check = now
         if cache.get(cancel_key(self.message.id)):
             raise TurnCancelled
 
@@ -388,138 +405,98 @@ class TurnRunner:
 
     # --- applying tool calls as they stream ---------------------------------------------
 
-    def _progress(self, call: StreamedCall, sel) -> None:
-        if call.name == EDIT:
-            for item in call.finished_items("edits")[call.done_items:]:
-                call.results.append(self._apply_edit(call.done_items, item, sel))
-                call.done_items += 1
-        elif call.name == COMMENT:
-            for item in call.finished_items("comments")[call.done_items:]:
-                call.results.append(self._apply_comment(call.done_items, item, sel))
-                call.done_items += 1
-        elif call.name == REWRITE and sel is None:
+    def _progress(self, call: StreamedCall) -> None:
+        """Act on what is already certain: finished list items, the rewrite's text so far.
+
+        Reading partial JSON costs the length of the arguments so far, so it is done at most
+        every PARSE_EVERY seconds (once per chunk made a 60k rewrite quadratic: minutes)."""
+        now = time.monotonic()
+        if now - call.parsed_at < PARSE_EVERY:
+            return
+        call.parsed_at = now
+        if call.name in (EDIT, COMMENT):
+            key = "edits" if call.name == EDIT else "comments"
+            self._apply_items(call, key, call.finished_items(key))
+            # People watch a long answer land item by item (at most every PARSE_EVERY s),
+            # not all at once when the call ends; merging the fork again is idempotent.
+            self._merge()
+        elif call.name == REWRITE and self.applier.selection is None:
             content = call.partial().get("content")
             if isinstance(content, str):
                 self._stream_rewrite(call, content)
 
-    def _finalize(self, call: StreamedCall, sel, truncated: bool = False) -> None:
+    def _complete(self, call: StreamedCall) -> None:
+        """The call's arguments are all here: apply the rest, then merge it into the canvas."""
+        if call.completed:
+            return
+        call.completed = True
         if call.name not in TOOL_NAMES:
-            call.results = [{"status": "failed", "error": f"unknown tool “{call.name}”; use "
+            call.results = [{"status": FAILED, "error": f"unknown tool “{call.name}”; use "
                              "edit_canvas, rewrite_canvas or comment_canvas"}]
             self.failed_notes.append(f"unknown tool {call.name}")
-            return
-        if truncated:
             return
         try:
             args = call.complete()
         except ToolArgumentsError as exc:
-            call.results = [{"status": "failed", "error": str(exc)}]
+            call.results = [{"status": FAILED, "error": str(exc)}]
             self.failed_notes.append(f"{call.name}: {exc}")
+            self._end_draft()
             return
-        if call.name == EDIT:
-            items = args.get("edits")
+        if call.name in (EDIT, COMMENT):
+            key = "edits" if call.name == EDIT else "comments"
+            items = args.get(key)
             if not isinstance(items, list):
-                call.results.append({"status": "failed", "error": "`edits` must be a list"})
-                self.failed_notes.append("edits were not a list")
+                call.results.append({"status": FAILED, "error": f"`{key}` must be a list"})
+                self.failed_notes.append(f"{key} were not a list")
                 return
-            for item in items[call.done_items:]:
-                call.results.append(self._apply_edit(call.done_items, item, sel))
-                call.done_items += 1
-        elif call.name == COMMENT:
-            items = args.get("comments")
-            if not isinstance(items, list):
-                call.results.append({"status": "failed", "error": "`comments` must be a list"})
-                self.failed_notes.append("comments were not a list")
-                return
-            for item in items[call.done_items:]:
-                call.results.append(self._apply_comment(call.done_items, item, sel))
-                call.done_items += 1
-        elif call.name == REWRITE:
-            call.results.append(self._land_rewrite(call, args, sel))
+            self._apply_items(call, key, items)
+        else:
+            self._land_rewrite(call, args.get("content"))
+        self._merge()
+
+    def _apply_items(self, call: StreamedCall, key: str, items: list) -> None:
+        apply = self.applier.edit if key == "edits" else self.applier.comment
+        for item in items[call.done_items:]:
+            result = apply(call.done_items + 1, item)
+            call.done_items += 1
+            call.results.append(result.for_model())
+            if result.status == FAILED:
+                self.failed_notes.append(f"{result.kind} {result.number}: {result.error}")
+            elif result.applied:
+                self._ensure_before_version()
+
+    def _merge(self) -> None:
+        """Merge what the fork has that the canvas has not, and flash where it landed."""
+        if not self.applier.merge():
+            return
+        flash = self.applier.sticky_ranges(self.applier.take_fresh())
+        if flash:
+            self.peer.show_relative(flash[0], flash)
 
     def _ensure_before_version(self) -> None:
-        if not self._before_version:
-            self._before_version = True
-            label = (self.request.text if self.request else "")[:80]
-            self._make_version(Version.Reason.ASSISTANT_BEFORE, f"Before: {label}")
+        """The version the turn read, kept as "Before": undoing the turn replays from it."""
+        if self._before_version:
+            return
+        self._before_version = True
+        snapshot = self.applier.fork.snapshot
+        label = (self.request.text if self.request else "")[:80]
+        make_version(self.peer.canvas_id, Version.Reason.ASSISTANT_BEFORE, f"Before: {label}",
+                     text=snapshot.text, state=snapshot.update, turn=self.message)
 
     def _make_version(self, reason: str, label: str) -> None:
-        peer = self.peer
-        before = reason == Version.Reason.ASSISTANT_BEFORE
-        if not before:
-            peer.refresh()
-        # The state before the turn is what undoing the turn replays from.
-        make_version(peer.canvas_id, reason, label, text=peer.text(),
-                     state=peer.doc.get_update() if before else b"", turn=self.message)
-
-    def _apply_edit(self, number: int, item: object, sel) -> dict:
-        if not isinstance(item, dict) or not isinstance(item.get("find"), str) \
-                or not isinstance(item.get("replace"), str):
-            self.failed_notes.append(f"edit {number + 1} had no find/replace text")
-            return {"edit": number + 1, "status": "failed",
-                    "error": "each edit needs `find` and `replace` strings"}
-        if self._draft_target is not None:
-            self._flush_draft(force=True)
         self.peer.refresh()
-        text = self.peer.text()
-        try:
-            scope = selection.span(self.peer, sel)
-            spans = locate(text, item["find"], all_matches=bool(item.get("all")), scope=scope)
-        except (LocateError, selection.SelectionError) as exc:
-            self.failed_notes.append(f"edit {number + 1}: {exc}")
-            return {"edit": number + 1, "status": "failed", "error": str(exc)}
-        self._ensure_before_version()
-        flashes = []
-        for span in reversed(spans):
-            self.peer.show_cursor(span.start, span.end)
-            flashes.append(self.peer.replace(span.start, span.end, item["replace"]))
-        # Positions before later spans shifted: recompute flashes by text length change.
-        self.peer.show_cursor(flashes[0][1], flash=self._shifted(spans, item["replace"]))
-        self.applied["edits"] += 1
-        return {"edit": number + 1, "status": "applied", "matched": spans[0].how,
-                "places": len(spans)}
+        make_version(self.peer.canvas_id, reason, label, text=self.peer.text(), state=b"",
+                     turn=self.message)
 
-    @staticmethod
-    def _shifted(spans, replacement: str) -> list[tuple[int, int]]:
-        ranges, shift = [], 0
-        for span in spans:
-            start = span.start + shift
-            ranges.append((start, start + len(replacement)))
-            shift += len(replacement) - (span.end - span.start)
-        return ranges
-
-    def _apply_comment(self, number: int, item: object, sel) -> dict:
-        if not isinstance(item, dict) or not isinstance(item.get("find"), str) \
-                or not isinstance(item.get("comment"), str):
-            self.failed_notes.append(f"comment {number + 1} had no find/comment text")
-            return {"comment": number + 1, "status": "failed",
-                    "error": "each comment needs `find` and `comment` strings"}
-        self.peer.refresh()
-        text = self.peer.text()
-        try:
-            spans = locate(text, item["find"], scope=selection.span(self.peer, sel))
-        except (LocateError, selection.SelectionError) as exc:
-            self.failed_notes.append(f"comment {number + 1}: {exc}")
-            return {"comment": number + 1, "status": "failed", "error": str(exc)}
-        span = spans[0]
-        suggestion = item.get("suggestion") if isinstance(item.get("suggestion"), str) else None
-        self._ensure_before_version()
-        self.peer.show_cursor(span.start, span.end)
-        self.peer.add_comment(span.start, span.end, item["comment"], config.model_name(),
-                              suggestion)
-        self.applied["comments"] += 1
-        return {"comment": number + 1, "status": "applied"}
+    # --- rewrites: streamed into the draft for everyone to watch, landed in the fork --------
 
     def _stream_rewrite(self, call: StreamedCall, content: str) -> None:
-        """Everyone watches the rewrite being written: into the draft, or straight into an
-        empty canvas."""
         if call.streamed_chars == 0 and self._draft_target is None:
-            self.peer.refresh()
-            call.base = self.peer.text()  # the text the rewrite replaces
             self._ensure_before_version()
-            self._draft_target = (self.peer.content if not call.base.strip()
-                                  else self.peer.draft)
-            self._typing_directly = not call.base.strip()
+            shown_start, shown_end = self.applier.window.span()
+            empty = not self.applier.text()[shown_start:shown_end].strip()
+            # An empty canvas is typed straight in (through the fork); otherwise the draft.
+            self._draft_target = "content" if empty else "draft"
         if len(content) <= call.streamed_chars:
             return
         self._draft_buffer += content[call.streamed_chars:]
@@ -531,34 +508,25 @@ class TurnRunner:
         if self._draft_buffer and (force or now - self._last_draft_flush >= DRAFT_FLUSH_EVERY):
             self._last_draft_flush = now
             chunk, self._draft_buffer = self._draft_buffer, ""
-            self.peer.append(self._draft_target, chunk)
-            if self._draft_target is self.peer.content:
-                end = len(self.peer.text())
-                self.peer.show_cursor(end)
+            if self._draft_target == "content":
+                self.applier.append_streamed(chunk)
+                self.applier.merge()
+            else:
+                self.peer.append(self.peer.draft, chunk)
 
-    def _land_rewrite(self, call: StreamedCall, args: dict, sel) -> dict:
-        content = args.get("content")
-        if not isinstance(content, str):
-            self.failed_notes.append("the rewrite had no content")
-            return {"status": "failed", "error": "`content` must be a string"}
-        if sel is not None:
-            self.failed_notes.append("a rewrite was refused because text is selected")
-            return {"status": "failed", "error": "text is selected: change it with "
-                    "edit_canvas inside the selection instead of rewriting the canvas"}
-        if self._draft_target is None:  # arrived in one piece
-            self._stream_rewrite(call, content)
-        self._flush_draft(force=True)
-        if self._typing_directly:
-            # Typed into an empty canvas: make sure it ends exactly as the model wrote it.
-            current = self.peer.text()
-            if current != content:
-                self.peer.rewrite(current, content)
-        else:
-            # The peer still holds the text the rewrite was based on: the diff from it
-            # keeps untouched passages (and people's edits in them) as they are.
-            self.peer.rewrite(call.base, content)
-            self.peer.clear_draft()
+    def _end_draft(self) -> None:
+        self._draft_buffer = ""
         self._draft_target = None
+        self.peer.clear_draft()
+
+    def _land_rewrite(self, call: StreamedCall, content: object) -> None:
+        if isinstance(content, str) and self.applier.selection is None \
+                and self._draft_target is None:
+            self._stream_rewrite(call, content)  # arrived in one piece
+        self._flush_draft(force=True)
+        result = self.applier.rewrite(content)
+        call.results.append(result.for_model())
+        if result.status in (FAILED, HELD):
+            self.failed_notes.append(f"rewrite: {result.error}")
+        self._end_draft()
         self.peer.show_presence()
-        self.applied["rewrite"] += 1
-        return {"status": "applied"}

@@ -80,3 +80,16 @@ def start_turn(canvas, text: str = "Please help", selection: dict | None = None,
                                      selection=selection, shortcut=shortcut)
     return Message.objects.create(canvas=canvas, is_assistant=True, reply_to=request,
                                   status=Message.Status.STREAMING)
+
+
+def run_turn(message: Message) -> Message:
+    """Run an assistant turn to its end, here, and read back how it ended."""
+    from canvas.assistant.turns import TurnRunner
+
+    TurnRunner(message.id).run()
+    message.refresh_from_db()
+    return message
+
+
+def canvas_text(canvas) -> str:
+    return persistence.load_text(str(canvas.id))

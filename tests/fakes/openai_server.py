@@ -93,6 +93,9 @@ class Reply:
 
     - ``delay``: seconds before the first byte (status line) is sent.
     - ``chunk_delay``: seconds between SSE events (a slow stream).
+    - ``gate``: a ``threading.Event`` the answer waits for (at most 30 s) before its first
+      byte, so a test can act between "the request (and its prompt) was made" and "the
+      model answers" (a person typing while the model thinks).
     - ``drop_after``: close the socket abruptly after that many SSE events,
       never sending ``[DONE]`` nor the chunked terminator.  For a non-stream
       request the body is cut in half instead.
@@ -117,6 +120,7 @@ class Reply:
     truncate: bool = False
     error_after: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    gate: threading.Event | None = None
 
     def resolved_finish_reason(self) -> str:
         """Finish reason the real API would send for this content."""
@@ -427,6 +431,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(error.status, error.body(), error.all_headers())
 
     def _serve_chat(self, request: dict[str, Any], response: ScriptedResponse) -> None:
+        gate = getattr(response, "gate", None)
+        if gate is not None:
+            gate.wait(30)
         if self._wait(response.delay):
             self._drop()
             return
