@@ -99,6 +99,12 @@ def _int(n: int) -> bytes:
     return bytes(out)
 
 
+def read_state_vector(data: bytes) -> dict[int, int]:
+    """A Yjs state vector (client → next clock), as ``Doc.get_state()`` encodes it."""
+    r = _Reader(bytes(data))
+    return {r.uint(): r.uint() for _ in range(r.uint())}
+
+
 # --- the blocks of a document -----------------------------------------------------------------
 
 

@@ -56,11 +56,16 @@ def test_save_show_changes_and_restore_in_the_browser(new_context, make_user,
 
 
 def test_last_ai_edit_toggle_highlights_what_the_turn_wrote(new_context, make_user,
-                                                            live_server_url):
-    from canvas.assistant.peer import AssistantPeer
+                                                            live_server_url, fake_openai,
+                                                            settings):
+    """A real turn (a rewrite, diffed word by word into the canvas) through the fake model;
+    the toggle marks the words that turn's client id wrote, whole, after a person typed."""
+    from canvas.assistant.turns import TurnRunner
     from canvas.models import Message
     from tests.assistant.conftest import Human
+    from tests.fakes.openai_server import ToolCall, ToolCalls
 
+    settings.OPENAI_BASE_URL, settings.OPENAI_API_KEY = fake_openai.base_url, "test-key"
     ada = make_user("ada")
     canvas = create_canvas(ada, "Turn", "document")
     Human(canvas.id).insert(0, "Zoë 😀 wrote this. Then more text.\n")
@@ -69,15 +74,16 @@ def test_last_ai_edit_toggle_highlights_what_the_turn_wrote(new_context, make_us
     page = context.new_page()
     page.goto(f"/canvases/{canvas.id}/")
     page.wait_for_function("() => window.canvasEditor && window.canvasEditor.isSynced()")
-    # An assistant turn, as the turn runner records it (in a thread: the peer publishes with
-    # async_to_sync, which cannot run beside Playwright's loop).
-    turn = Message.objects.create(canvas=canvas, is_assistant=True, text="done")
+    fake_openai.add_response(ToolCalls([ToolCall("rewrite_canvas", {
+        "content": "Zoë 😀 wrote this. Then ✨ NEW words from the model.\n"})]))
+    request = Message.objects.create(canvas=canvas, author=ada, text="Rewrite")
+    turn = Message.objects.create(canvas=canvas, is_assistant=True, reply_to=request,
+                                  status=Message.Status.STREAMING)
 
+    # In a thread: the turn publishes with async_to_sync, which cannot run beside
+    # Playwright's loop.
     def assistant_edit():
-        peer = AssistantPeer(canvas.id, turn.id, "Fake Model")
-        start = peer.text().index("Then")
-        peer.replace(start, start + len("Then more text."), "Then ✨ NEW words from the model.")
-        Message.objects.filter(id=turn.id).update(edit_update=peer.turn_update())
+        TurnRunner(turn.id).run()
 
     from concurrent.futures import ThreadPoolExecutor
 
@@ -90,7 +96,6 @@ def test_last_ai_edit_toggle_highlights_what_the_turn_wrote(new_context, make_us
     page.click(".last-turn-toggle")
     expect(page.locator(".last-turn-toggle")).to_have_attribute("aria-pressed", "true")
     marked = page.locator(".cm-last-turn").all_inner_texts()
-    assert "".join(marked).replace("\u200b", "") in ("✨ NEW words from the model",
-                                                    "✨ NEW words from the model.")
+    assert [m.replace("\u200b", "") for m in marked] == ["✨ NEW words from the model"]
     page.click(".last-turn-toggle")
     expect(page.locator(".cm-last-turn")).to_have_count(0)

@@ -64,6 +64,21 @@ export function rangesInText(ytext, byClient) {
   return merged;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+/** Ranges widened to whole words and merged: a changed letter marks its word. */
+export function wholeWords(text, ranges) {
+  const widened = [];
+  for (let [from, to] of ranges) {
+    while (from > 0 && WORD_CHAR.test(text[from - 1])) from -= 1;
+    while (to < text.length && WORD_CHAR.test(text[to])) to += 1;
+    const last = widened[widened.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else widened.push([from, to]);
+  }
+  return widened;
+}
+
 /** Adds the toggle to the toolbar. */
 export function setupLastTurnToggle({ toolbar, view, ytext, canvasId, notify }) {
   if (!toolbar) return null;
@@ -83,7 +98,8 @@ export function setupLastTurnToggle({ toolbar, view, ytext, canvasId, notify }) 
       notify("The assistant has not changed this canvas yet.");
       return false;
     }
-    const ranges = rangesInText(ytext, insertedClocks(base64ToBytes(data.update)));
+    const text = view.state.doc.toString();
+    const ranges = wholeWords(text, rangesInText(ytext, insertedClocks(base64ToBytes(data.update))));
     const length = view.state.doc.length;
     const decorations = Decoration.set(
       ranges.filter(([from, to]) => to <= length && from < to).map(([from, to]) => mark.range(from, to)));
