@@ -157,6 +157,9 @@ class Version(models.Model):
         CHECKPOINT = "checkpoint", "Checkpoint"
         MANUAL = "manual", "Saved by hand"
         RESTORE = "restore", "Restore"
+        # A rewrite held back (it would have deleted most of the canvas unasked): restoring
+        # it from the history is how a person accepts it.
+        PROPOSAL = "proposal", "Proposed by the assistant"
 
     canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="versions")
     reason = models.CharField(max_length=20, choices=Reason.choices)

@@ -63,6 +63,7 @@ class ItemResult:
     places: int = 0
     candidates: tuple[str, ...] = ()
     ranges: tuple[tuple[int, int], ...] = ()  # what changed, in the fork's text after it
+    proposal: str = ""  # a HELD rewrite: the whole text it would have made
 
     @property
     def applied(self) -> bool:
@@ -235,9 +236,11 @@ class Applier:
         start, end = self.window.span()
         shown = self.text()[start:end]
         if self._destructive(shown, content):
+            text = self.text()
             return ItemResult("rewrite", 1, HELD, "the rewrite would delete most of the "
                               "canvas, which the request did not ask for; it was not applied "
-                              "and waits as a draft for a person to accept")
+                              "but kept as a proposal a person can accept from the history",
+                              proposal=text[:start] + content + text[end:])
         changes = word_changes(shown, content, offset=start)
         if self._too_large(changes):
             return ItemResult("rewrite", 1, FAILED, "the canvas would exceed its size limit; "

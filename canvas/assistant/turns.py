@@ -37,6 +37,7 @@ HEARTBEAT_EVERY = 3.0
 BROADCAST_EVERY = 0.12
 DRAFT_FLUSH_EVERY = 0.08
 PARSE_EVERY = 0.1
+CONTEXT_CHARS = 6_000  # a correction round shows the text whole up to this size
 CANCEL_EVERY = 0.05
 MAX_ROUNDS = 2  # the first answer, and one chance to correct failed edits
 
@@ -261,7 +262,7 @@ class TurnRunner:
         for round_number in range(MAX_ROUNDS):
             calls = self._stream_with_retry(client, messages)
             failures = [r for call in calls for r in call.results
-                        if r.get("status") not in (APPLIED, SKIPPED)]
+                        if r.get("status") not in (APPLIED, SKIPPED, HELD)]
             if not calls or not failures or round_number == MAX_ROUNDS - 1:
                 break
             # Give the model its tool results so it can correct what failed, once.
@@ -291,6 +292,11 @@ class TurnRunner:
     def _tool_result(self, call: StreamedCall) -> dict:
         """What the model reads back: item by item, and the text around what failed."""
         result: dict = {"results": call.results}
+        if any(r.get("status") == FAILED for r in call.results):
+            start, end = self.applier.scope()
+            if end - start <= CONTEXT_CHARS:
+                # Short enough to show whole: what the text is now, the turn's changes in.
+                result["text_now"] = self.applier.text()[start:end]
         if any(r.get("status") == APPLIED for r in call.results):
             result["note"] = ("Items marked applied are in the canvas now: do not send them "
                               "again. Send only corrected versions of the failed ones, "
@@ -526,7 +532,14 @@ class TurnRunner:
         self._flush_draft(force=True)
         result = self.applier.rewrite(content)
         call.results.append(result.for_model())
-        if result.status in (FAILED, HELD):
+        if result.status == HELD:
+            label = (self.request.text if self.request else "")[:60]
+            make_version(self.peer.canvas_id, Version.Reason.PROPOSAL,
+                         f"Proposed rewrite (not applied): {label}", text=result.proposal,
+                         turn=self.message)
+            self.failed_notes.append("the rewrite would have deleted most of the canvas, so "
+                                     "it was not applied: it is in History as a proposal")
+        elif result.status == FAILED:
             self.failed_notes.append(f"rewrite: {result.error}")
         self._end_draft()
         self.peer.show_presence()

@@ -16,7 +16,8 @@ import time
 import pytest
 from pycrdt import Text
 
-from canvas.models import Message
+from canvas.models import Message, Version
+from canvas.versions import restore as restore_version
 from collab import persistence
 from collab.models import DocUpdate
 from collab.yjs_positions import blocks_of
@@ -217,6 +218,7 @@ def test_an_edit_resent_in_the_correction_round_is_not_applied_twice(model, doc_
     first_round = tool_results(model)[0]
     assert first_round["results"][0]["status"] == "applied"
     assert "do not send them again" in first_round["note"]
+    assert first_round["text_now"] == "Hello there world\n"  # with the applied edit in it
     assert message.summary == "Edited 2 passages"
 
 
@@ -247,13 +249,17 @@ def test_the_assistant_obeys_the_size_limit(model, doc_canvas, settings):
 def test_a_rewrite_that_would_wipe_the_canvas_is_not_applied(model, doc_canvas, content):
     text = "".join(f"Paragraph {i} with something worth keeping.\n\n" for i in range(20))
     Human(doc_canvas.id).insert(0, text)
-    wipe = ToolCalls([ToolCall("rewrite_canvas", {"content": content})])
-    model.add_response(wipe, wipe)
+    model.add_response(ToolCalls([ToolCall("rewrite_canvas", {"content": content})]))
     message = run(start_turn(doc_canvas, "Fix the typos"))
     assert text_of(doc_canvas) == text
-    assert "delete most of the canvas" in message.summary
+    assert "deleted most of the canvas" in message.summary
     doc = persistence.load_doc(str(doc_canvas.id))
     assert str(doc.get("draft", type=Text)) == ""
+    # It waits in the history as a proposal; restoring it is how a person accepts it.
+    proposal = Version.objects.get(canvas=doc_canvas, reason=Version.Reason.PROPOSAL)
+    assert proposal.text == content and proposal.turn_id == message.id
+    restore_version(proposal, doc_canvas.owner)
+    assert text_of(doc_canvas) == content
 
 
 def test_a_rewrite_asked_to_shorten_may_shrink_the_canvas(model, doc_canvas):
