@@ -308,3 +308,41 @@ def test_a_long_quote_that_occurs_nowhere_is_refused_quickly(model, doc_canvas):
     assert text_of(doc_canvas) == text
     assert "could not be applied" in message.summary
     print(f"two refused 2,000-character quotes on 200k characters: {elapsed:.2f} s in all")
+
+
+# --- the property, through the whole pipeline ----------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_edits_while_a_person_types_lose_nothing_and_converge(model, doc_canvas, seed):
+    import random
+
+    rng = random.Random(seed)
+    words = ["alpha", "beta", "Grüße", "東京", "😀", "naïve", "lorem", "\n\n", "“q”", "—"]
+    original = " ".join(rng.choice(words) for _ in range(60))
+    human = Human(doc_canvas.id)
+    human.insert(0, original)
+    edits_ = []
+    for _ in range(4):
+        start = rng.randint(0, len(original) - 12)
+        edits_.append({"find": original[start:start + rng.randint(4, 12)],
+                       "replace": rng.choice(words)})
+    model.add_response(ToolCalls([ToolCall("edit_canvas", {"edits": edits_})], gate=GATE),
+                       ToolCalls([ToolCall("edit_canvas", {"edits": []})]))
+    tokens = [f"⟦{seed}.{i}⟧" for i in range(5)]
+
+    def person_types():
+        human.sync()
+        for token in tokens:
+            current = human.get()
+            at = rng.randint(0, len(current))
+            while current.count("⟦", 0, at) != current.count("⟧", 0, at):
+                at -= 1
+            human.insert(at, token)
+
+    run_while_a_person_acts(model, start_turn(doc_canvas, "Edit"), person_types)
+    stored = text_of(doc_canvas)
+    human.sync()
+    assert human.get() == stored  # the person's replica and the database agree
+    for token in tokens:
+        assert token in stored
