@@ -260,13 +260,14 @@ class TurnRunner:
             history=self._history())
         client = config.client()
         for round_number in range(MAX_ROUNDS):
+            said_before = len(self.text)
             calls = self._stream_with_retry(client, messages)
             failures = [r for call in calls for r in call.results
                         if r.get("status") not in (APPLIED, SKIPPED, HELD)]
             if not calls or not failures or round_number == MAX_ROUNDS - 1:
                 break
             # Give the model its tool results so it can correct what failed, once.
-            messages.append({"role": "assistant", "content": None,
+            messages.append({"role": "assistant", "content": self.text[said_before:] or None,
                              "tool_calls": [{"id": c.id or f"call_{c.index}", "type": "function",
                                              "function": {"name": c.name,
                                                           "arguments": c.arguments}}

@@ -187,6 +187,13 @@ def test_a_crlf_document_keeps_its_line_endings(model, doc_canvas):
     assert text_of(doc_canvas) == "First line.\r\nA new line.\r\nSecond line.\r\nThird line.\r\n"
 
 
+def test_paragraphs_quoted_as_one_line_stay_separate_paragraphs(model, doc_canvas):
+    Human(doc_canvas.id).insert(0, "Para one.\n\nPara two.\n")
+    model.add_response(ToolCalls([edits(("Para one. Para two.", "Para 1. Para 2."))]))
+    run(start_turn(doc_canvas, "Numbers"))
+    assert text_of(doc_canvas) == "Para 1.\n\nPara 2.\n"
+
+
 def test_curly_quotes_the_model_kept_stay_curly(model, doc_canvas):
     Human(doc_canvas.id).insert(0, "She said “hello” to Bob.\n")
     model.add_response(ToolCalls([edits(('She said "hello" to Bob.',
