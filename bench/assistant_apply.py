@@ -13,6 +13,8 @@ Run: .venv/bin/python bench/assistant_apply.py
 from __future__ import annotations
 
 import asyncio
+import bisect
+import itertools
 import json
 import random
 import statistics
@@ -120,12 +122,24 @@ async def one_run(server, fake, session, canvas, client, reply, expected: str) -
     deadline = time.monotonic() + 60
     while client.get_text() != expected:
         if time.monotonic() > deadline:
-            raise RuntimeError("the change never reached the client")
+            from canvas.models import Message
+
+            answer = Message.objects.filter(canvas_id=canvas.id, is_assistant=True).last()
+            raise RuntimeError("the change never reached the client: the turn ended "
+                               f"{answer.status if answer else 'never'} "
+                               f"({answer.summary or answer.error if answer else ''}); "
+                               f"client has {client.get_text()[:60]!r}; "
+                               f"answer {answer.text!r} {answer.action} "
+                               f"{answer.yjs_client_id}; requests {len(fake.chat_requests)};"
+                               f" server log:\n"
+                               f"{server.log_tail(30)}")
         await asyncio.sleep(0.001)
-    return time.monotonic() - arrived
+    elapsed = time.monotonic() - arrived
+    return elapsed
 
 
 async def run(server, fake, owner) -> list[list[str]]:
+    from canvas.assistant.prompts import canvas_window
     from collab.client import SyncClient
     from tests.fakes.openai_server import ToolCall, ToolCalls
 
@@ -133,6 +147,9 @@ async def run(server, fake, owner) -> list[list[str]]:
     rows = []
     for size in SIZES:
         text, sentences = document(size)
+        window_end = canvas_window(text, None)[1]
+        shown_sentences = bisect.bisect_right(list(itertools.accumulate(map(len, sentences))),
+                                              window_end)
         cases = [(f"{n} edit{'s' if n > 1 else ''}", n) for n in EDIT_COUNTS] + \
             [("rewrite", None)]
         for label, count in cases:
@@ -141,16 +158,19 @@ async def run(server, fake, owner) -> list[list[str]]:
                 canvas = make_canvas(owner, f"{size} {label}")
                 seed(canvas.id, text)
                 client = await SyncClient(server.sync_url(canvas.id), session).connect()
-                targets = random.Random(7).sample(range(len(sentences)),
-                                                  min(count or 10, len(sentences)))
+                # The model sees (and may edit) only the window a long canvas is cut to.
+                targets = random.Random(7).sample(range(shown_sentences),
+                                                  min(count or 10, shown_sentences))
                 edits = [{"find": sentences[i].split(":")[0] + ":",
                           "replace": sentences[i].split(":")[0] + " (edited ✨):"}
                          for i in targets]
                 expected = text
                 for edit in edits:
                     expected = expected.replace(edit["find"], edit["replace"], 1)
+                # A rewrite carries the new text of what the model was shown (the window).
+                shown = expected[:len(expected) - (len(text) - window_end)]
                 if count is None:
-                    call = ToolCall("rewrite_canvas", {"content": expected})
+                    call = ToolCall("rewrite_canvas", {"content": shown})
                 else:
                     call = ToolCall("edit_canvas", {"edits": edits})
                 reply = ToolCalls([call], chunk_size=10**9, arguments_chunk_size=10**9)
@@ -158,7 +178,7 @@ async def run(server, fake, owner) -> list[list[str]]:
                                              expected))
                 await client.close()
             edit_tokens = len(json.dumps({"edits": edits}, ensure_ascii=False)) / 4
-            rewrite_tokens = len(json.dumps({"content": expected}, ensure_ascii=False)) / 4
+            rewrite_tokens = len(json.dumps({"content": shown}, ensure_ascii=False)) / 4
             rows.append([f"{size:,}", label, f"{statistics.median(samples) * 1000:.0f} ms",
                          f"{min(samples) * 1000:.0f} ms",
                          f"{edit_tokens:,.0f}" if count else "",

@@ -991,7 +991,7 @@ def _search(text: str, find: str, all_matches: bool, scope: tuple[int, int] | No
 
 
 def find_passage(text: str, find: str, *, scope: tuple[int, int] | None = None,
-                 time_budget: float = 0.2) -> tuple[int, int, str]:
+                 time_budget: float = 0.15) -> tuple[int, int, str]:
     """Where one quote is (a comment's anchor), by the same rules as ``place``:
     (start, end, how). Raises PlacementError."""
     if not find.strip():
@@ -1002,7 +1002,7 @@ def find_passage(text: str, find: str, *, scope: tuple[int, int] | None = None,
 
 
 def place(text: str, find: str, replace: str, *, all_matches: bool = False,
-          scope: tuple[int, int] | None = None, time_budget: float = 0.2) -> list[Placement]:
+          scope: tuple[int, int] | None = None, time_budget: float = 0.15) -> list[Placement]:
     """Placements of one edit in `text`, ascending and non-overlapping; raises PlacementError.
 
     ``scope`` is a selection (code points): only matches inside it count. ``time_budget``

@@ -259,6 +259,7 @@ class TurnRunner:
             request=ask, selection=sel.quote if sel else None, window=window,
             history=self._history())
         client = config.client()
+        earlier_notes: list[str] = []  # what failed in the round before a correction round
         for round_number in range(MAX_ROUNDS):
             said_before = len(self.text)
             calls = self._stream_with_retry(client, messages)
@@ -276,7 +277,9 @@ class TurnRunner:
                 messages.append({"role": "tool", "tool_call_id": call.id or f"call_{call.index}",
                                  "content": json.dumps(self._tool_result(call),
                                                        ensure_ascii=False)})
-            self.failed_notes = []  # reported again if they fail again
+            earlier_notes, self.failed_notes = self.failed_notes, []
+        if not calls and earlier_notes:
+            self.failed_notes = earlier_notes  # the correction round changed nothing
 
         self._finish(Message.Status.DONE)
 

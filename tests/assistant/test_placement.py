@@ -498,7 +498,8 @@ def test_big_fuzzy(big):
     words[5] = "stale"
     stale = " ".join(words)
     started = time.perf_counter()
-    placements = place(big, stale, stale + " appended")
+    # Correctness here, not speed (printed): a generous bound, so a loaded machine passes.
+    placements = place(big, stale, stale + " appended", time_budget=10)
     print(f"fuzzy in 200k: {time.perf_counter() - started:.3f}s")
     assert [p.how for p in placements] == ["fuzzy"]
     end = start + len(paragraph)
@@ -510,7 +511,8 @@ def test_big_normalized_crlf(big):
     start = doc.index("\r\n\r\n", 150_000) + 4
     first = doc[start:doc.index("\r\n\r\n", start)]
     quote = first + "\n\n" + doc[start + len(first) + 4:][:40]
-    placements = place(doc, quote, first + "\n\nINSERTED\n\n" + quote[len(first) + 2:])
+    placements = place(doc, quote, first + "\n\nINSERTED\n\n" + quote[len(first) + 2:],
+                       time_budget=10)
     assert placements[0].how == "normalized"
     at = start + len(first) + 4
     assert apply(doc, placements) == doc[:at] + "INSERTED\r\n\r\n" + doc[at:]

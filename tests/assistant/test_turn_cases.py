@@ -353,3 +353,13 @@ def test_random_edits_while_a_person_types_lose_nothing_and_converge(model, doc_
     assert human.get() == stored  # the person's replica and the database agree
     for token in tokens:
         assert token in stored
+
+
+def test_a_correction_round_that_only_talks_still_reports_what_failed(model, doc_canvas):
+    from tests.fakes.openai_server import Reply
+
+    Human(doc_canvas.id).insert(0, "Alpha.\n")
+    model.add_response(ToolCalls([edits(("Omega", "Z"))]), Reply(text="Sorry, I see."))
+    message = run(start_turn(doc_canvas, "Change omega"))
+    assert text_of(doc_canvas) == "Alpha.\n"
+    assert "could not be applied" in message.summary and "does not occur" in message.summary
