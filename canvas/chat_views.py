@@ -57,10 +57,12 @@ def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
         return refuse(config.NOT_CONFIGURED, status=503)
     anchored = None
     raw_selection = request.POST.get("selection", "").strip()
+    if len(raw_selection) > selection.MAX_RAW:
+        return refuse("The selection is too large: select at most 100,000 characters.")
     if raw_selection:
         try:
             anchored = selection.anchor(load_doc(str(canvas.id)), json.loads(raw_selection))
-        except (ValueError, selection.SelectionError) as exc:
+        except (ValueError, RecursionError, selection.SelectionError) as exc:
             message = str(exc) if isinstance(exc, selection.SelectionError) else \
                 "The selection is not valid."
             return refuse(message)

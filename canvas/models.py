@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from .fields import NulSafeJSONField, NulSafeTextField
+
 
 class Kind(models.TextChoices):
     DOCUMENT = "document", "Document"
@@ -117,13 +119,14 @@ class Message(models.Model):
     is_assistant = models.BooleanField(default=False)
     reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="replies")
-    text = models.TextField(blank=True)
+    # Text people typed or pasted may hold anything, NUL included (canvas.fields).
+    text = NulSafeTextField(blank=True)
     shortcut = models.CharField(max_length=40, blank=True)
-    selection = models.JSONField(null=True, blank=True)
+    selection = NulSafeJSONField(null=True, blank=True)
     action = models.CharField(max_length=8, choices=Action.choices, blank=True)
-    summary = models.CharField(max_length=300, blank=True)
+    summary = NulSafeTextField(blank=True)  # cut to 300 characters where it is made
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
-    error = models.TextField(blank=True)
+    error = NulSafeTextField(blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
@@ -163,14 +166,14 @@ class Version(models.Model):
 
     canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="versions")
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    label = models.CharField(max_length=200, blank=True)
+    label = NulSafeTextField(blank=True)  # cut to 200 characters where it is made
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                null=True, blank=True, related_name="+")
     turn = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="versions")
     state = models.BinaryField(default=b"", blank=True)
-    text = models.TextField(blank=True)
-    summary = models.CharField(max_length=300, blank=True)
+    text = NulSafeTextField(blank=True)
+    summary = NulSafeTextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

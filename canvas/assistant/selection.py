@@ -17,6 +17,9 @@ from collab.positions import PositionError, utf16_to_codepoint
 from .peer import decode_sticky, encode_sticky
 
 MAX_QUOTE = 100_000
+#: The selection's JSON as sent: the quote (each character escaped at worst as \uXXXX\uXXXX)
+#: and two offsets.
+MAX_RAW = 12 * MAX_QUOTE + 200
 
 
 class SelectionError(ValueError):
@@ -43,6 +46,10 @@ def anchor(doc: Doc, raw: dict) -> dict:
         raise SelectionError("Select some text first (up to 100,000 characters).")
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         raise SelectionError("The selection is not valid.")
+    to = raw.get("to", offset + len(quote))
+    if not isinstance(to, int) or isinstance(to, bool) or not offset <= to <= offset + \
+            2 * len(quote):  # UTF-16 units: at most two per character
+        raise SelectionError("The selection is not valid.")
     content = doc.get("content", type=Text)
     text = str(content)
     try:
@@ -58,7 +65,7 @@ def anchor(doc: Doc, raw: dict) -> dict:
     start = min(starts, key=lambda s: abs(s - near))
     end = start + len(quote)
     return {
-        "from": offset, "to": raw.get("to"), "quote": quote,
+        "from": offset, "to": to, "quote": quote,
         "start": base64.b64encode(encode_sticky(content, start, Assoc.AFTER)).decode(),
         "end": base64.b64encode(encode_sticky(content, end, Assoc.BEFORE)).decode(),
     }

@@ -65,6 +65,14 @@ def test_viewers_cannot_start_turns_and_strangers_get_404(client, cast, model):
     ({"text": "hi", "selection": "{not json"}, 400, "selection is not valid"),
     ({"text": "hi", "selection": json.dumps({"from": 0, "to": 3, "quote": "zzz"})}, 400,
      "no longer in the canvas"),
+    ({"text": "hi", "selection": "[" * 100_000 + "]" * 100_000}, 400, "selection is not valid"),
+    ({"text": "hi", "selection": json.dumps({"from": 0, "quote": "Some", "x": "y" * 2_000_000})},
+     400, "selection is too large"),
+    ({"text": "hi", "selection": json.dumps({"from": 0, "to": "9" * 1000, "quote": "Some"})},
+     400, "selection is not valid"),
+    ({"text": "hi", "selection": json.dumps({"from": 5, "to": 2, "quote": "Some"})},
+     400, "selection is not valid"),
+    ({"text": "hi", "selection": json.dumps([1, 2])}, 400, "selection is not valid"),
 ])
 def test_bad_requests_are_refused_with_a_notice(owner_client, cast, model, data, status, words):
     Human(cast.canvas.id).insert(0, "Some text.\n")
