@@ -49,7 +49,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(next_url or "canvas_list")
     status = FORM_ERROR_STATUS if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form, "next": next_url},

@@ -86,3 +86,39 @@ def test_canvas_create_command_refuses_bad_input():
         call_command("canvas_create", "--owner", "scripter", "--kind", "document",
                      "--language", "python")
     assert Canvas.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_wrong_passwords_lock_the_account_then_even_the_right_one_waits(client, make_user,
+                                                                        url, settings):
+    user = make_user("target")
+    user.is_staff = True
+    user.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(url, {"username": "target", "password": "wrong guess"})
+        assert response.status_code in (200, 400)  # the form again, with its error
+    response = client.post(url, {"username": "target", "password": "wrong guess"})
+    assert response.status_code == 429  # the last allowed failure locks
+    response = client.post(url, {"username": "target", "password": "correct-horse-battery-staple"})
+    assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_guessing_many_accounts_from_one_address_is_throttled_too(client, make_user, settings):
+    make_user("someone")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": f"guess{n}", "password": "x"})
+    response = client.post("/accounts/login/", {"username": "someone",
+                                                "password": "correct-horse-battery-staple"})
+    assert response.status_code == 429
+
+
+def test_a_right_password_before_the_limit_logs_in_and_resets_the_count(client, make_user,
+                                                                         settings):
+    make_user("forgetful")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/accounts/login/", {"username": "forgetful", "password": "nope"})
+    response = client.post("/accounts/login/", {"username": "forgetful",
+                                                "password": "correct-horse-battery-staple"})
+    assert response.status_code == 302
