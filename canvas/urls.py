@@ -8,6 +8,7 @@ from . import chat_views, history_views, views
 
 urlpatterns = [
     path("", views.canvas_list, name="canvas_list"),
+    path("favicon.ico", views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -215,6 +215,14 @@ def canvas_join(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- Operations ------------------------------------------------------------------------------
 
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (published pages, the preview
+    origin): answer with nothing, cached, rather than a 404 page."""
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 async def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers and a message makes it through the channel layer."""
     checks: dict[str, str] = {}

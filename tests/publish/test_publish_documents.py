@@ -147,3 +147,13 @@ def test_controls_show_url_mode_and_an_embed_snippet(editor_client, cast):
     assert 'sandbox="allow-scripts allow-same-origin allow-forms allow-downloads"' in snippet_html
     for dangerous in ("allow-top-navigation", "allow-popups", "allow-modals"):
         assert dangerous not in snippet_html
+
+
+def test_public_origin_requests_set_no_cookies(client):
+    """Browsers fetch /favicon.ico for published pages (they name no icon); neither that nor
+    a 404 may set the app's CSRF cookie on the public origin (it made a browser test flaky:
+    the cookie appeared whenever the favicon request beat the test's cookie check)."""
+    response = client.get("/favicon.ico", HTTP_HOST="localhost")
+    assert response.status_code == 204 and not response.cookies
+    response = client.get("/no/such/page/", HTTP_HOST="localhost")
+    assert response.status_code == 404 and "csrftoken" not in response.cookies
