@@ -1,5 +1,6 @@
 """The canvas domain: canvases, who may use them, their versions and their chat."""
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -95,6 +96,49 @@ class Membership(models.Model):
 
     def allows(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+def _invite_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits: the link is the secret
+
+
+class Invite(models.Model):
+    """A share link with an identity: the role it grants, who made it, until when.
+
+    The owner sees the live ones in the share dialog and can revoke any of them."""
+
+    token = models.CharField(max_length=64, unique=True, default=_invite_token)
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="invites")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.role} link to {self.canvas}"
+
+
+class AccessChange(models.Model):
+    """The owner changed or removed someone's access: it stands over any older invite link.
+
+    ``role`` is the new role, empty for a removal."""
+
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    role = models.CharField(max_length=8, choices=Role.choices, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.role or 'removed'} on {self.canvas}"
 
 
 class Message(models.Model):

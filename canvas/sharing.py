@@ -1,42 +1,81 @@
-"""Invite links: a signed, expiring token that grants a role on a canvas."""
+"""Invite links with an identity: made, listed and revoked by the owner; joining follows the
+owner's later decisions.
 
-from dataclasses import dataclass
+A link is a row (``Invite``): the role it grants, who made it, when it expires, whether it
+was revoked. Joining through a link never overrides what the owner decided after the link
+was made: someone removed since cannot come back through it, and someone whose role was
+changed since keeps that role (``AccessChange``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Canvas, Role
+from .models import AccessChange, Canvas, Invite, Membership, Role
+from .services import join_canvas
 
-_SALT = "canvas.invite"
 INVITE_ROLES = (Role.EDITOR, Role.VIEWER)
 
 
 class InviteError(Exception):
-    """The token cannot be used; the message says why, for the person holding it."""
+    """The link cannot be used; the message says why, for the person holding it."""
 
 
-@dataclass(frozen=True)
-class Invite:
-    canvas_id: str
-    role: str
-
-
-def make_invite_token(canvas: Canvas, role: str) -> str:
+def create_invite(canvas: Canvas, role: str, user: AbstractBaseUser) -> Invite:
     if role not in INVITE_ROLES:
         raise ValueError(f"invite links grant editor or viewer, not {role!r}")
-    return signing.dumps({"c": str(canvas.id), "r": role}, salt=_SALT, compress=True)
+    expires = timezone.now() + timedelta(seconds=settings.CANVAS_INVITE_MAX_AGE)
+    return Invite.objects.create(canvas=canvas, role=role, created_by=user, expires=expires)
 
 
-def read_invite_token(token: str, max_age: int | None = None) -> Invite:
-    """Check the signature and age of ``token``; raise InviteError with a readable reason."""
-    age = settings.CANVAS_INVITE_MAX_AGE if max_age is None else max_age
-    try:
-        data = signing.loads(token, salt=_SALT, max_age=age)
-    except signing.SignatureExpired as exc:
-        raise InviteError("This invite link has expired. Ask the owner for a new one.") from exc
-    except signing.BadSignature as exc:
-        raise InviteError("This invite link is not valid. Check that it was copied whole.") \
-            from exc
-    if not isinstance(data, dict) or data.get("r") not in INVITE_ROLES or "c" not in data:
-        raise InviteError("This invite link is not valid.")
-    return Invite(canvas_id=str(data["c"]), role=data["r"])
+def live_invites(canvas: Canvas) -> QuerySet[Invite]:
+    return (Invite.objects.filter(canvas=canvas, revoked__isnull=True,
+                                  expires__gt=timezone.now())
+            .select_related("created_by"))
+
+
+def find_invite(token: str) -> Invite:
+    """The usable invite behind ``token``; InviteError with a readable reason otherwise."""
+    invite = (Invite.objects.select_related("canvas", "created_by")
+              .filter(token=token[:64]).first())
+    if invite is None:
+        raise InviteError("This invite link is not valid. Check that it was copied whole, or "
+                          "ask the owner for a new one.")
+    if invite.revoked is not None:
+        raise InviteError("The owner revoked this invite link. Ask them for a new one.")
+    if invite.expires <= timezone.now():
+        raise InviteError("This invite link has expired. Ask the owner for a new one.")
+    return invite
+
+
+def revoke(invite: Invite) -> None:
+    Invite.objects.filter(id=invite.id, revoked__isnull=True).update(revoked=timezone.now())
+
+
+def record_change(canvas: Canvas, user_id: int, role: str) -> None:
+    """The owner set someone's role (``""``: removed them); older links cannot undo it."""
+    AccessChange.objects.create(canvas=canvas, user_id=user_id, role=role)
+
+
+def accept(invite: Invite, user: AbstractBaseUser) -> tuple[Membership, bool, str]:
+    """Join through ``invite``: the membership, whether it changed, and what to tell them."""
+    with transaction.atomic():
+        later = (AccessChange.objects.filter(canvas=invite.canvas, user=user,
+                                             created__gt=invite.created).first())
+        if later is not None and not later.role:
+            raise InviteError("The owner removed you from this canvas after this link was "
+                              "made. Ask them to invite you again.")
+        if later is not None:
+            membership = Membership.objects.filter(canvas=invite.canvas, user=user).first()
+            if membership is not None:
+                return membership, False, (f"The owner made you {membership.role} after this "
+                                           "link was made, so your role stays.")
+        membership, changed = join_canvas(user, invite.canvas, invite.role)
+    said = (f"You joined “{invite.canvas.title}” as {membership.role}." if changed else "")
+    return membership, changed, said

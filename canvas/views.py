@@ -7,26 +7,27 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from . import sharing
 from .access import require_role
 from .assistant import config as assistant_config
 from .assistant.prompts import SHORTCUTS
 from .assistant.turns import reap_stale_turns
 from .forms import CanvasCreateForm, InviteForm, MemberRoleForm, RenameForm, SignupForm
-from .models import LANGUAGES_BY_KIND, Canvas, Language, Membership, Role
+from .models import LANGUAGES_BY_KIND, Canvas, Invite, Language, Membership, Role
 from .publish.services import is_app
-from .services import create_canvas, join_canvas
-from .sharing import InviteError, make_invite_token, read_invite_token
+from .services import create_canvas
+from .sharing import InviteError
 
 FORM_ERROR_STATUS = 400  # htmx is configured (base.html) to swap 400 answers: form errors
 
@@ -151,12 +152,19 @@ def _members_context(canvas: Canvas) -> dict:
     }
 
 
+def _invites_context(request: HttpRequest, canvas: Canvas) -> dict:
+    invites = [(invite, request.build_absolute_uri(reverse("canvas_join", args=[invite.token])))
+               for invite in sharing.live_invites(canvas)]
+    return {"canvas": canvas, "invites": invites}
+
+
 @login_required
 @require_GET
 def share_dialog(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
     return render(request, "canvas/_share.html",
-                  {**_members_context(canvas), "invite_form": InviteForm()})
+                  {**_members_context(canvas), **_invites_context(request, canvas),
+                   "invite_form": InviteForm()})
 
 
 @login_required
@@ -167,13 +175,43 @@ def share_link(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         return render(request, "canvas/_invite_link.html", {"form": form},
                       status=FORM_ERROR_STATUS)
-    role = form.cleaned_data["role"]
-    token = make_invite_token(canvas, role)
-    url = request.build_absolute_uri(reverse("canvas_join", args=[token]))
+    invite = sharing.create_invite(canvas, form.cleaned_data["role"], request.user)
+    url = request.build_absolute_uri(reverse("canvas_join", args=[invite.token]))
     return render(request, "canvas/_invite_link.html", {
-        "url": url, "role": role,
-        "valid_days": max(1, settings.CANVAS_INVITE_MAX_AGE // 86400),
+        **_invites_context(request, canvas), "url": url, "role": invite.role,
+        "valid_days": max(1, settings.CANVAS_INVITE_MAX_AGE // 86400), "oob": True,
     })
+
+
+@login_required
+@require_POST
+def invite_revoke(request: HttpRequest, canvas_id: uuid.UUID, invite_id: int) -> HttpResponse:
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    sharing.revoke(get_object_or_404(Invite, id=invite_id, canvas=canvas))
+    return render(request, "canvas/_invites.html", _invites_context(request, canvas))
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    """Invite by user name: the person gets the role at once (and sees the canvas listed)."""
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    username = " ".join(request.POST.get("username", "").split())[:150]
+    form = MemberRoleForm(request.POST)
+    context = {**_members_context(canvas), "username": username}
+    person = get_user_model().objects.filter(username=username).first() if username else None
+    if person is None or not form.is_valid():
+        context["error"] = (f"There is nobody called “{username}”." if username and person is None
+                            else "Give a user name and choose editor or viewer.")
+        return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
+    existing = Membership.objects.filter(canvas=canvas, user=person).first()
+    if existing is not None:
+        context["error"] = f"{person.get_username()} is already {existing.role} here."
+        return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
+    role = form.cleaned_data["role"]
+    Membership.objects.create(canvas=canvas, user=person, role=role)
+    sharing.record_change(canvas, person.pk, role)
+    return render(request, "canvas/_members.html", _members_context(canvas))
 
 
 @login_required
@@ -187,6 +225,7 @@ def member_update(request: HttpRequest, canvas_id: uuid.UUID, user_id: int) -> H
         return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
     if request.POST.get("remove"):
         member.delete()
+        sharing.record_change(canvas, user_id, "")
     else:
         form = MemberRoleForm(request.POST)
         if not form.is_valid():
@@ -194,23 +233,27 @@ def member_update(request: HttpRequest, canvas_id: uuid.UUID, user_id: int) -> H
             return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
         member.role = form.cleaned_data["role"]
         member.save(update_fields=["role"])
+        sharing.record_change(canvas, user_id, member.role)
     return render(request, "canvas/_members.html", _members_context(canvas))
 
 
 @login_required
-@require_GET
 def canvas_join(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the invitation (who, what, which role) with a Join button; POST joins."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     try:
-        invite = read_invite_token(token)
-        canvas = Canvas.objects.filter(id=invite.canvas_id).first()
-        if canvas is None:
-            raise InviteError("The canvas of this invite link no longer exists.")
+        invite = sharing.find_invite(token)
+        if request.method == "POST":
+            _, _, said = sharing.accept(invite, request.user)
+            if said:
+                messages.success(request, said)
+            return redirect("canvas_page", canvas_id=invite.canvas_id)
     except InviteError as exc:
         return render(request, "canvas/join_error.html", {"reason": str(exc)}, status=400)
-    membership, changed = join_canvas(request.user, canvas, invite.role)
-    if changed:
-        messages.success(request, f"You joined “{canvas.title}” as {membership.role}.")
-    return redirect("canvas_page", canvas_id=canvas.id)
+    current = Membership.objects.filter(canvas=invite.canvas, user=request.user).first()
+    return render(request, "canvas/join.html", {"invite": invite, "canvas": invite.canvas,
+                                                "membership": current})
 
 
 # --- Operations ------------------------------------------------------------------------------

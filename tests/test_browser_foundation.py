@@ -37,7 +37,7 @@ def invite_link(page, role):
     page.click("#share-button")
     dialog = page.locator("#share-dialog")
     expect(dialog).to_be_visible()
-    dialog.locator("select[name=role]").select_option(role)
+    dialog.locator(".invite-form select[name=role]").select_option(role)
     dialog.locator(".invite-form button").click()
     url = dialog.locator("#invite-url").input_value()
     dialog.locator("form[method=dialog] button").click()
@@ -59,6 +59,10 @@ def test_sign_up_create_share_and_see_it_listed_for_both(new_context):
     bob.fill("input[name=password1]", PASSWORD)
     bob.fill("input[name=password2]", PASSWORD)
     bob.click("button[type=submit]")
+    # Back on the link: the invitation says who invites to what, and joining is a button.
+    expect(bob.locator("#invitation")).to_contain_text(
+        "alice invited you to “Launch plan” as editor")
+    bob.click("#invitation button[type=submit]")
     expect(bob).to_have_url(canvas_url)
     expect(bob.locator(".canvas-name")).to_have_text("Launch plan")
     expect(bob.locator(".canvas-header .role-editor")).to_be_visible()
@@ -82,6 +86,28 @@ def test_sign_up_create_share_and_see_it_listed_for_both(new_context):
         .to_have_value("viewer")
     assert Membership.objects.get(canvas=canvas, user__username="bob").role == Role.VIEWER
 
+    # The link is listed with its role and maker; revoked, it lets nobody else in.
+    live = alice.locator("#invites .invite")
+    expect(live).to_have_count(1)
+    expect(live).to_contain_text("by alice")
+    alice.once("dialog", lambda dialog: dialog.accept())
+    live.locator("button", has_text="Revoke").click()
+    expect(alice.locator("#invites .invite")).to_have_count(0)
+    carol = new_context().new_page()
+    sign_up(carol, "carol")
+    carol.goto(link)
+    expect(carol.locator("main")).to_contain_text("The owner revoked this invite link")
+
+    # Invited by user name instead: carol sees the canvas in her list at once.
+    form = alice.locator("#members .add-member-form")
+    form.locator("input[name=username]").fill("carol")
+    form.locator("select[name=role]").select_option("viewer")
+    form.locator("button[type=submit]").click()
+    expect(alice.locator("#members .member[data-username=carol] select[name=role]")) \
+        .to_have_value("viewer")
+    carol.goto("/")
+    expect(carol.locator(".canvas-row", has_text="Launch plan")).to_be_visible()
+
 
 def test_viewer_sees_no_rename_delete_or_share_controls(new_context):
     alice = new_context().new_page()
@@ -94,6 +120,7 @@ def test_viewer_sees_no_rename_delete_or_share_controls(new_context):
     viewer = new_context().new_page()
     sign_up(viewer, "reader")
     viewer.goto(link)
+    viewer.click("#invitation button[type=submit]")
     expect(viewer).to_have_url(canvas_url)
     expect(viewer.locator(".canvas-name")).to_have_text("Read me")
     for control in ("#share-button", "#delete-button", "[data-rename]"):
@@ -149,6 +176,6 @@ def test_share_dialog_loads_while_the_editor_script_is_still_downloading(new_con
     page.wait_for_function("() => window.htmx !== undefined")
     assert page.evaluate("document.readyState") == "interactive"  # editor.js still held
     page.click("#share-button")
-    expect(page.locator("#share-dialog select[name=role]")).to_be_visible()
+    expect(page.locator("#share-dialog .invite-form select[name=role]")).to_be_visible()
     for route in held:
         route.continue_()

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from canvas.models import Canvas, Membership, Role
+from canvas.models import Canvas, Invite, Membership, Role
 from canvas.services import create_canvas
+from canvas.sharing import create_invite
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,10 @@ def setup(make_user):
 def canvas_urls(canvas, user_id):
     get = [reverse("canvas_page", args=[canvas.id]), reverse("share_dialog", args=[canvas.id])]
     post = [reverse(name, args=[canvas.id])
-            for name in ("canvas_rename", "canvas_delete", "share_link")]
+            for name in ("canvas_rename", "canvas_delete", "share_link", "member_add")]
     post.append(reverse("member_update", args=[canvas.id, user_id]))
+    invite = create_invite(canvas, Role.EDITOR, canvas.owner)
+    post.append(reverse("invite_revoke", args=[canvas.id, invite.id]))
     return get, post
 
 
@@ -72,6 +75,7 @@ def test_viewer_and_editor_cannot_rename_delete_or_share(client, setup, who):
     assert canvas.title == "Private"
     assert Membership.objects.filter(canvas=canvas).count() == 3
     assert Membership.objects.get(canvas=canvas, user=viewer).role == Role.VIEWER
+    assert not Invite.objects.filter(revoked__isnull=False).exists()
 
 
 def test_viewer_page_has_no_owner_controls_and_a_readonly_mount(client, setup):
