@@ -63,7 +63,6 @@ class ItemResult:
     how: str = ""
     places: int = 0
     candidates: tuple[str, ...] = ()
-    ranges: tuple[tuple[int, int], ...] = ()  # what changed, in the fork's text after it
     proposal: str = ""  # a HELD rewrite: the whole text it would have made
 
     @property
@@ -159,8 +158,7 @@ class Applier:
         self._apply(changes)
         self._applied_edits.add((find, replace))
         self.counts["edits"] += 1
-        return ItemResult("edit", number, APPLIED, how=kept[0].how, places=len(kept),
-                          ranges=_ranges_after(changes))
+        return ItemResult("edit", number, APPLIED, how=kept[0].how, places=len(kept))
 
     def _still_there(self, placements: list[Placement]) -> list[Placement]:
         """The placements whose quoted characters people have not all deleted meanwhile."""
@@ -224,7 +222,7 @@ class Applier:
         self._fresh.append(Region(start, end))
         self.comments_added.append(comment_id)
         self.counts["comments"] += 1
-        return ItemResult("comment", number, APPLIED, how=how, ranges=((start, end),))
+        return ItemResult("comment", number, APPLIED, how=how)
 
     # --- rewrites ----------------------------------------------------------------------------
 
@@ -249,7 +247,7 @@ class Applier:
                               "nothing was applied")
         self._apply(changes)
         self.counts["rewrite"] += 1
-        return ItemResult("rewrite", 1, APPLIED, ranges=_ranges_after(changes))
+        return ItemResult("rewrite", 1, APPLIED)
 
     def _destructive(self, shown: str, content: str) -> bool:
         if not shown.strip() or self.options.may_shrink:

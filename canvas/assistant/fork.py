@@ -44,10 +44,6 @@ class Snapshot:
         text = str(doc.get("content", type=Text))
         return cls(doc.get_state(), doc.get_update(), text, window or (0, len(text)))
 
-    @property
-    def windowed(self) -> bool:
-        return self.window != (0, len(self.text))
-
 
 class Region:
     """A span of the fork's text that follows the fork's own changes (a selection, the window)."""

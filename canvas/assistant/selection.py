@@ -81,13 +81,6 @@ def resolve(peer, stored: dict | None) -> Selection | None:
     return Selection(start, end, peer.text()[start:end], sticky_start, sticky_end)
 
 
-def span(peer, selection: Selection | None) -> tuple[int, int] | None:
-    """The current code-point span of the selection (it moves as people type)."""
-    if selection is None:
-        return None
-    return _span(peer, selection.sticky_start, selection.sticky_end)
-
-
 def _span(peer, sticky_start: bytes, sticky_end: bytes) -> tuple[int, int]:
     try:
         start = decode_sticky(peer.content, sticky_start)
