@@ -40,11 +40,14 @@ LANGUAGES_BY_KIND: dict[str, list[str]] = {
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     EDITOR = "editor", "Editor"
+    COMMENTER = "commenter", "Commenter"
     VIEWER = "viewer", "Viewer"
 
 
-#: Higher ranks include everything lower ranks may do.
-ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
+#: Higher ranks include everything lower ranks may do. Commenters may comment and chat (their
+#: turns may only reply and comment); editors may also change the text.
+ROLE_RANK = {Role.VIEWER: 1, Role.COMMENTER: 2, Role.EDITOR: 3, Role.OWNER: 4}
+ROLE_LENGTH = 10
 
 
 class Canvas(models.Model):
@@ -62,6 +65,8 @@ class Canvas(models.Model):
     # The compacted Y document: every DocUpdate folded so far (see collab.persistence).
     state = models.BinaryField(default=b"", blank=True)
     state_seq = models.BigIntegerField(default=0, help_text="Last update seq folded into state.")
+    # Publishing makes the text public: the owner's decision unless they let editors do it.
+    editors_may_publish = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-updated"]
@@ -75,6 +80,11 @@ class Canvas(models.Model):
         """The channel layer group that relays this canvas's updates between processes."""
         return f"canvas-{self.id}"
 
+    @property
+    def publish_role(self) -> str:
+        """The lowest role that may publish and unpublish."""
+        return Role.EDITOR if self.editors_may_publish else Role.OWNER
+
 
 class Membership(models.Model):
     """A user's role on a canvas. The owner has one too, so access checks have one path."""
@@ -82,7 +92,7 @@ class Membership(models.Model):
     canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="memberships")
-    role = models.CharField(max_length=8, choices=Role.choices)
+    role = models.CharField(max_length=ROLE_LENGTH, choices=Role.choices)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,7 +119,7 @@ class Invite(models.Model):
 
     token = models.CharField(max_length=64, unique=True, default=_invite_token)
     canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="invites")
-    role = models.CharField(max_length=8, choices=Role.choices)
+    role = models.CharField(max_length=ROLE_LENGTH, choices=Role.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
@@ -131,7 +141,7 @@ class AccessChange(models.Model):
     canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
-    role = models.CharField(max_length=8, choices=Role.choices, blank=True)
+    role = models.CharField(max_length=ROLE_LENGTH, choices=Role.choices, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

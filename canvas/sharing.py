@@ -20,7 +20,7 @@ from django.utils import timezone
 from .models import AccessChange, Canvas, Invite, Membership, Role
 from .services import join_canvas
 
-INVITE_ROLES = (Role.EDITOR, Role.VIEWER)
+INVITE_ROLES = (Role.EDITOR, Role.COMMENTER, Role.VIEWER)
 
 
 class InviteError(Exception):
@@ -29,7 +29,7 @@ class InviteError(Exception):
 
 def create_invite(canvas: Canvas, role: str, user: AbstractBaseUser) -> Invite:
     if role not in INVITE_ROLES:
-        raise ValueError(f"invite links grant editor or viewer, not {role!r}")
+        raise ValueError(f"invite links grant {', '.join(INVITE_ROLES)}, not {role!r}")
     expires = timezone.now() + timedelta(seconds=settings.CANVAS_INVITE_MAX_AGE)
     return Invite.objects.create(canvas=canvas, role=role, created_by=user, expires=expires)
 

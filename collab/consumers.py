@@ -17,6 +17,7 @@ from canvas.access import membership_for
 from canvas.models import ROLE_RANK, Canvas, Role
 
 from . import replica as replicas
+from .comment_stamps import Writer
 from .protocol import (
     AwarenessEntry,
     Frame,
@@ -41,6 +42,10 @@ CLOSE_SERVER_ERROR = 1011
 CLOSE_RESYNC = 1012
 
 READ_ONLY_MESSAGE = "You can view this canvas but not edit it: your change was not saved."
+COMMENT_ONLY_MESSAGE = ("You can comment on this canvas but not edit its text: your change "
+                        "was not saved.")
+#: What a commenter's updates may change.
+COMMENTABLE = frozenset({"comments"})
 TOO_LARGE_MESSAGE = ("This canvas has reached its size limit: the last change was not "
                      "saved. Remove some text to go on.")
 
@@ -60,7 +65,7 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
             return
         self.user_id = user.pk
         self.user_name = user.get_username()
-        self.can_edit = ROLE_RANK[membership.role] >= ROLE_RANK[Role.EDITOR]
+        self._set_role(membership.role)
         self.origin = f"user:{user.pk}"
         await self.accept()
         try:
@@ -92,7 +97,12 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         if membership is None:
             await self.refuse(CLOSE_FORBIDDEN, "You no longer have access to this canvas.")
         else:
-            self.can_edit = ROLE_RANK[membership.role] >= ROLE_RANK[Role.EDITOR]
+            self._set_role(membership.role)
+
+    def _set_role(self, role: str) -> None:
+        self.can_edit = ROLE_RANK[role] >= ROLE_RANK[Role.EDITOR]
+        self.can_comment = ROLE_RANK[role] >= ROLE_RANK[Role.COMMENTER]
+        self.writer = Writer(self.user_id, self.user_name, may_edit=self.can_edit)
 
     async def close_for_resync(self) -> None:
         await self.close(code=CLOSE_RESYNC, reason="Reconnect to resynchronise.")
@@ -126,12 +136,16 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         if frame.outer == Outer.SYNC:
             if frame.step == SyncStep.STEP1:
                 await self.send(bytes_data=sync_step2(replica.diff(frame.payload)))
-            elif not self.can_edit:
+            elif not self.can_comment:
                 if frame.step == SyncStep.UPDATE or replica.would_change(frame.payload):
                     await self.send(bytes_data=permission_denied(READ_ONLY_MESSAGE))
+            elif not self.can_edit and replica.would_change(frame.payload, ignoring=COMMENTABLE):
+                # A commenter's whole update is refused when any of it touches the text.
+                await self.send(bytes_data=permission_denied(COMMENT_ONLY_MESSAGE))
             else:
                 try:
-                    await replica.receive_update(frame.payload, self.origin, self.user_id)
+                    await replica.receive_update(frame.payload, self.origin, self.user_id,
+                                                 self.writer)
                 except replicas.DocumentTooLarge:
                     await self.send(bytes_data=permission_denied(TOO_LARGE_MESSAGE))
         elif frame.outer == Outer.AWARENESS:

@@ -9,8 +9,6 @@ meanwhile keep every character.
 from __future__ import annotations
 
 import contextlib
-import time
-import uuid
 from collections.abc import Iterator
 
 from diff_match_patch import diff_match_patch
@@ -119,20 +117,3 @@ class DocumentPeer:
         if len(self.draft):
             with self.change():
                 del self.draft[0:len(self.draft)]
-
-    def add_comment(self, start: int, end: int, body: str, author: str,
-                    suggestion: str | None = None) -> str:
-        text = self.text()
-        comment_id = uuid.uuid4().hex[:12]
-        with self.change():
-            self.comments[comment_id] = {
-                "author": author,
-                "body": body,
-                "quote": text[start:end],
-                "start": encode_sticky(self.content, start, Assoc.AFTER),
-                "end": encode_sticky(self.content, end, Assoc.BEFORE),
-                "resolved": False,
-                "suggestion": suggestion,
-                "created": time.time(),
-            }
-        return comment_id

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
-from pycrdt import Doc, Text
+from pycrdt import Doc, Map, Text
 
 from . import persistence, relay, signals
+from .comment_stamps import Writer, stamp
 from .protocol import (
     AwarenessEntry,
     awareness_frame,
@@ -49,6 +50,8 @@ BUSY_WITHIN = 0.003
 BATCH_WINDOW = 0.005
 #: A connection waits for its writes once this many are queued (backpressure).
 MAX_QUEUED_WRITES = 5000
+#: The shared types of a canvas document (ARCHITECTURE §3) and their kinds.
+ROOTS: dict[str, type] = {"content": Text, "draft": Text, "comments": Map, "suggestions": Map}
 
 
 class InvalidUpdate(ValueError):
@@ -104,6 +107,10 @@ class Replica:
         self.channel: str | None = None
         self._captured: list[bytes] = []
         self._subscription = self.doc.observe(lambda event: self._captured.append(event.update))
+        # What a connection's update did to the comments, so their authors can be stamped.
+        self.comments = self.doc.get("comments", type=Map)
+        self._comment_changes: dict[str, dict] | None = None
+        self._comments_subscription = self.comments.observe(self._note_comment_changes)
         self._writes: list[_Write] = []
         self._writer: asyncio.Task | None = None
         self._last_write_end = 0.0
@@ -169,15 +176,26 @@ class Replica:
                 raise
             raise InvalidUpdate(f"bad state vector: {exc}") from exc
 
-    def _apply(self, update: bytes) -> bytes | None:
-        """Apply an update; return what it changed, as an update, or None."""
+    def _note_comment_changes(self, event) -> None:
+        if self._comment_changes is not None:
+            self._comment_changes.update(event.keys)
+
+    def _apply(self, update: bytes, writer: Writer | None = None) -> bytes | None:
+        """Apply an update; return what it changed, as an update, or None. A connection's
+        update (``writer``) comes with its comment corrections, as one change."""
         self._captured.clear()
+        self._comment_changes = {} if writer is not None else None
         try:
             self.doc.apply_update(update)
         except BaseException as exc:  # pycrdt raises panics, which are BaseExceptions
             if _is_fatal(exc):
                 raise
             raise InvalidUpdate(str(exc) or exc.__class__.__name__) from exc
+        finally:
+            comment_changes, self._comment_changes = self._comment_changes, None
+        if comment_changes:
+            with self.doc.transaction(origin="stamp"):
+                stamp(self.comments, comment_changes, writer)
         changes = [u for u in self._captured if u != b"\x00\x00"]
         self._captured.clear()
         return changes[0] if len(changes) == 1 else (None if not changes else
@@ -189,26 +207,35 @@ class Replica:
 
         return merge_updates(*changes)
 
-    def would_change(self, update: bytes) -> bool:
-        """Whether applying ``update`` would change the document (without applying it)."""
+    def would_change(self, update: bytes, ignoring: frozenset[str] = frozenset()) -> bool:
+        """Whether applying ``update`` would change the document, other than the shared types
+        named in ``ignoring`` (without applying it). A type the update creates counts."""
         probe = Doc()
         changed: list[bytes] = []
         try:
             probe.apply_update(self.doc.get_update())
-            probe.observe(lambda event: changed.append(event.update))
+            existing = set(probe.keys())
+            # Kept referenced: pycrdt drops a subscription whose handle is collected.
+            subscriptions = [probe.get(name, type=kind).observe_deep(
+                lambda events: changed.append(b"!"))
+                for name, kind in ROOTS.items() if name not in ignoring] if ignoring \
+                else [probe.observe(lambda event: changed.append(event.update))]
             probe.apply_update(update)
         except BaseException as exc:
             if _is_fatal(exc):
                 raise
             raise InvalidUpdate(str(exc)) from exc
+        del subscriptions
+        if ignoring and set(probe.keys()) - existing - set(ROOTS):
+            return True
         return any(u != b"\x00\x00" for u in changed)
 
     async def receive_update(self, update: bytes, origin: str,
-                             user_id: int | None = None) -> None:
-        """A connection's update: apply, append to the log, then relay."""
+                             user_id: int | None = None, writer: Writer | None = None) -> None:
+        """A connection's update: apply (stamping comment authors), log, relay."""
         if self.size + len(update) > settings.CANVAS_MAX_DOC and self.would_change(update):
             raise DocumentTooLarge
-        change = self._apply(update)
+        change = self._apply(update, writer)
         if change is None:
             return
         self._edited_at = time.monotonic()

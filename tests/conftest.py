@@ -243,6 +243,7 @@ class Cast:
     editor: object
     viewer: object
     stranger: object
+    commenter: object
     sessions: dict
 
     def url(self, base_url: str) -> str:
@@ -257,12 +258,13 @@ def cast(make_user) -> Cast:
     from canvas.services import create_canvas
     from tests.sync.helpers import session_id
 
-    owner, editor, viewer, stranger = (make_user(n) for n in ("owner", "editor", "viewer",
-                                                               "stranger"))
+    owner, editor, viewer, stranger, commenter = (
+        make_user(n) for n in ("owner", "editor", "viewer", "stranger", "commenter"))
     canvas = create_canvas(owner, "Sync test", "document")
     Membership.objects.create(canvas=canvas, user=editor, role=Role.EDITOR)
     Membership.objects.create(canvas=canvas, user=viewer, role=Role.VIEWER)
+    Membership.objects.create(canvas=canvas, user=commenter, role=Role.COMMENTER)
     sessions = {name: session_id(user) for name, user in
                 (("owner", owner), ("editor", editor), ("viewer", viewer),
-                 ("stranger", stranger))}
-    return Cast(canvas, owner, editor, viewer, stranger, sessions)
+                 ("stranger", stranger), ("commenter", commenter))}
+    return Cast(canvas, owner, editor, viewer, stranger, commenter, sessions)

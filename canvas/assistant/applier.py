@@ -210,6 +210,9 @@ class Applier:
         with self.fork.doc.transaction():
             self.fork.comments[comment_id] = {
                 "author": self.options.author,
+                # Only server-side peers can write this flag: the sync server strips it from
+                # what people send (collab.comment_stamps), so "✦" cannot be forged.
+                "assistant": True,
                 "body": item["comment"],
                 "quote": text[start:end],
                 "start": positions.encode(start, 0),
