@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -43,12 +44,16 @@ def _rate_limited(user_id: int) -> bool:
 @login_required
 @require_POST
 def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
-    canvas, _ = require_role(request.user, canvas_id, Role.EDITOR)
+    # Commenters chat too; their turns only reply and comment (see turns._asker_may_edit).
+    canvas, membership = require_role(request.user, canvas_id, Role.COMMENTER)
     text = request.POST.get("text", "").strip()
     shortcut_name = request.POST.get("shortcut", "").strip()
     shortcut = prompts.SHORTCUTS.get(shortcut_name) if shortcut_name else None
     if shortcut_name and (shortcut is None or canvas.kind not in shortcut.kinds):
         return refuse(f"Unknown shortcut “{shortcut_name[:40]}” for this canvas.")
+    if shortcut and shortcut.edits and not membership.allows(Role.EDITOR):
+        return refuse(f"“{shortcut.label}” changes the text, and you may only comment here.",
+                      status=403)
     if not text and shortcut is None:
         return refuse("Write a message first.")
     if len(text) > MAX_TEXT:
@@ -86,15 +91,21 @@ def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     return HttpResponse(chat.render_message(mine))
 
 
-def _turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> Message:
-    canvas, _ = require_role(request.user, canvas_id, Role.EDITOR)
-    return get_object_or_404(Message, id=message_id, canvas=canvas, is_assistant=True)
+def _turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int,
+          role: str = Role.EDITOR) -> Message:
+    canvas, membership = require_role(request.user, canvas_id, role)
+    message = get_object_or_404(Message.objects.select_related("reply_to"), id=message_id,
+                                canvas=canvas, is_assistant=True)
+    asked = message.reply_to is not None and message.reply_to.author_id == request.user.pk
+    if not membership.allows(Role.EDITOR) and not asked:
+        raise PermissionDenied("Only editors and the person who asked can stop a turn.")
+    return message
 
 
 @login_required
 @require_POST
 def stop_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> HttpResponse:
-    message = _turn(request, canvas_id, message_id)
+    message = _turn(request, canvas_id, message_id, Role.COMMENTER)
     if message.status != Message.Status.STREAMING:
         return HttpResponse(status=204)
     request_stop(message.id)

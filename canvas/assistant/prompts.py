@@ -38,6 +38,8 @@ class Shortcut:
     label: str
     kinds: tuple[str, ...]
     prompt: str
+    #: False for shortcuts that only comment: commenters may use those.
+    edits: bool = True
 
 
 READING_LEVELS = {
@@ -51,7 +53,8 @@ READING_LEVELS = {
 SHORTCUTS: dict[str, Shortcut] = {s.name: s for s in [
     Shortcut("suggest", "Suggest edits", ("document",),
              "Review the text and leave up to 5 comments with concrete suggestions (use "
-             "comment_canvas with a suggestion where you propose wording). Do not edit."),
+             "comment_canvas with a suggestion where you propose wording). Do not edit.",
+             edits=False),
     Shortcut("shorter", "Shorter", ("document",),
              "Make the text about 50% shorter, keeping its meaning and structure."),
     Shortcut("longer", "Longer", ("document",),
@@ -67,7 +70,8 @@ SHORTCUTS: dict[str, Shortcut] = {s.name: s for s in [
              "the wording otherwise."),
     Shortcut("review", "Review code", ("code",),
              "Review the code and leave comments on bugs, risks and improvements (use "
-             "comment_canvas, with a suggestion of replacement code where useful)."),
+             "comment_canvas, with a suggestion of replacement code where useful).",
+             edits=False),
     Shortcut("comments", "Add comments", ("code",),
              "Add helpful comments to the code where it is not self-explanatory (targeted "
              "edits)."),
@@ -102,6 +106,11 @@ def canvas_window(text: str, focus: int | None) -> tuple[int, int]:
 SHRINK_WORDS = ("delete", "remove", "clear", "empty", "erase", "wipe", "shorter", "shorten",
                 "summar", "condense", "trim", "cut", "tl;dr", "tldr", "brief", "concise",
                 "outline", "bullet", "one line", "one sentence", "replace everything")
+
+
+COMMENTER_NOTE = ("The person asking may comment but not change the text: answer in the chat "
+                  "or leave comments with comment_canvas (with a suggestion where you propose "
+                  "wording). Do not edit or rewrite the canvas.")
 
 
 def asks_to_shrink(request: str) -> bool:

@@ -50,10 +50,10 @@ class StreamEnd:
 Event = TextDelta | CallProgress | CallComplete | Usage | StreamEnd
 
 
-def model_events(client, messages: list[dict]) -> Iterator[Event]:
+def model_events(client, messages: list[dict], tools: list[dict] = TOOLS) -> Iterator[Event]:
     """Call the model (streaming, with the canvas tools) and yield what it says as events."""
     stream = client.chat.completions.create(
-        model=config.model_name(), messages=messages, tools=TOOLS, stream=True,
+        model=config.model_name(), messages=messages, tools=tools, stream=True,
         stream_options={"include_usage": True})
     calls: dict[int, StreamedCall] = {}
     completed: set[int] = set()

@@ -67,6 +67,8 @@ TOOLS: list[dict] = [
     }},
 ]
 TOOL_NAMES = {tool["function"]["name"] for tool in TOOLS}
+#: What a commenter's turn may use: it answers and comments, never changes the text.
+COMMENT_TOOLS: list[dict] = [tool for tool in TOOLS if tool["function"]["name"] == COMMENT]
 
 
 class ToolArgumentsError(ValueError):

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from canvas import chat
-from canvas.models import Canvas, Message, Version
+from canvas.models import Canvas, Membership, Message, Role, Version
 from canvas.versions import make_version
 
 from . import config, prompts, selection
@@ -27,7 +27,16 @@ from .applier import APPLIED, FAILED, HELD, SKIPPED, Applier, ApplyOptions
 from .fork import Snapshot
 from .peer import AssistantPeer
 from .stream import CallComplete, CallProgress, StreamEnd, TextDelta, Usage, model_events
-from .tools import COMMENT, EDIT, REWRITE, TOOL_NAMES, StreamedCall, ToolArgumentsError
+from .tools import (
+    COMMENT,
+    COMMENT_TOOLS,
+    EDIT,
+    REWRITE,
+    TOOL_NAMES,
+    TOOLS,
+    StreamedCall,
+    ToolArgumentsError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +123,7 @@ class TurnRunner:
         self._draft_buffer = ""
         self._draft_target: str | None = None  # "content" (empty canvas) or "draft"
         self._last_draft_flush = 0.0
+        self.comments_only = False  # the person asking is a commenter (see _asker_role)
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -231,6 +241,7 @@ class TurnRunner:
     def _run(self) -> None:
         if not config.is_configured():
             raise TurnFailed(config.NOT_CONFIGURED)
+        self.comments_only = not self._asker_may_edit()
         target = self._target_canvas()
         self.peer = AssistantPeer(target.id, self.message.id, config.model_name())
         self.peer.show_presence()
@@ -257,7 +268,8 @@ class TurnRunner:
         messages = prompts.build_messages(
             kind=target.kind, language=target.get_language_display(), text=text,
             request=ask, selection=sel.quote if sel else None, window=window,
-            history=self._history())
+            history=self._history(),
+            extra_instructions=prompts.COMMENTER_NOTE if self.comments_only else "")
         client = config.client()
         earlier_notes: list[str] = []  # what failed in the round before a correction round
         for round_number in range(MAX_ROUNDS):
@@ -282,6 +294,19 @@ class TurnRunner:
             self.failed_notes = earlier_notes  # the correction round changed nothing
 
         self._finish(Message.Status.DONE)
+
+    def _asker_may_edit(self) -> bool:
+        """Whether the person who asked may change the text, as of now (roles change while
+        requests wait); a commenter's turn only replies and comments."""
+        author = self.request.author if self.request else None
+        if author is None:
+            return True  # a turn nobody asked for (tests, the system)
+        membership = Membership.objects.filter(canvas=self.canvas, user=author).first()
+        if membership is None:
+            raise TurnFailed(f"{author.get_username()} no longer has access to this canvas.")
+        if not membership.allows(Role.COMMENTER):
+            raise TurnFailed(f"{author.get_username()} may only view this canvas now.")
+        return membership.allows(Role.EDITOR)
 
     def _claim_client_id(self) -> int:
         """A Yjs client id for this turn alone (kept: provenance and undo build on it)."""
@@ -366,7 +391,8 @@ class TurnRunner:
         raise TurnFailed("The model could not be reached.")
 
     def _stream_round(self, client, messages) -> list[StreamedCall]:
-        for event in model_events(client, messages):
+        tools = COMMENT_TOOLS if self.comments_only else TOOLS
+        for event in model_events(client, messages, tools):
             self._check_cancel()
             self._heartbeat()
             if isinstance(event, TextDelta):
@@ -424,6 +450,8 @@ class TurnRunner:
         if now - call.parsed_at < PARSE_EVERY:
             return
         call.parsed_at = now
+        if self._forbidden(call):
+            return
         if call.name in (EDIT, COMMENT):
             key = "edits" if call.name == EDIT else "comments"
             self._apply_items(call, key, call.finished_items(key))
@@ -445,6 +473,11 @@ class TurnRunner:
                              "edit_canvas, rewrite_canvas or comment_canvas"}]
             self.failed_notes.append(f"unknown tool {call.name}")
             return
+        if self._forbidden(call):
+            call.results = [{"status": FAILED, "error": "the person who asked may only "
+                             "comment: answer in the chat or use comment_canvas"}]
+            self.failed_notes.append("the person who asked may only comment")
+            return
         try:
             args = call.complete()
         except ToolArgumentsError as exc:
@@ -463,6 +496,11 @@ class TurnRunner:
         else:
             self._land_rewrite(call, args.get("content"))
         self._merge()
+
+    def _forbidden(self, call: StreamedCall) -> bool:
+        """A call that changes the text, in a commenter's turn (the model was not offered
+        those tools, but a model may call them anyway)."""
+        return self.comments_only and call.name in (EDIT, REWRITE)
 
     def _apply_items(self, call: StreamedCall, key: str, items: list) -> None:
         apply = self.applier.edit if key == "edits" else self.applier.comment
