@@ -105,12 +105,14 @@ def canvas_page(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
         "membership": membership,
         "is_owner": membership.role == Role.OWNER,
         "can_edit": membership.allows(Role.EDITOR),
+        "can_comment": membership.allows(Role.COMMENTER),
         "chat_messages": list(recent)[::-1],
         "model_ready": assistant_config.is_configured(),
         # Code that renders: the Preview tab, and publishing as a running app.
         "publishes_app": is_app(canvas),
         "model_hint": assistant_config.NOT_CONFIGURED,
-        "shortcuts": [s for s in SHORTCUTS.values() if canvas.kind in s.kinds],
+        "shortcuts": [s for s in SHORTCUTS.values() if canvas.kind in s.kinds
+                      and (not s.edits or membership.allows(Role.EDITOR))],
         "port_languages": [(v, label) for v, label in Language.choices
                            if v in LANGUAGES_BY_KIND["code"] and v != canvas.language],
     })
@@ -193,6 +195,16 @@ def invite_revoke(request: HttpRequest, canvas_id: uuid.UUID, invite_id: int) ->
 
 @login_required
 @require_POST
+def publish_setting(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    """Whether editors may publish (owners always may)."""
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    canvas.editors_may_publish = request.POST.get("editors_may_publish") == "1"
+    canvas.save(update_fields=["editors_may_publish"])
+    return render(request, "canvas/_publish_setting.html", {"canvas": canvas, "saved": True})
+
+
+@login_required
+@require_POST
 def member_add(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     """Invite by user name: the person gets the role at once (and sees the canvas listed)."""
     canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
@@ -202,7 +214,7 @@ def member_add(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     person = get_user_model().objects.filter(username=username).first() if username else None
     if person is None or not form.is_valid():
         context["error"] = (f"There is nobody called “{username}”." if username and person is None
-                            else "Give a user name and choose editor or viewer.")
+                            else "Give a user name and choose a role.")
         return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
     existing = Membership.objects.filter(canvas=canvas, user=person).first()
     if existing is not None:
@@ -229,7 +241,7 @@ def member_update(request: HttpRequest, canvas_id: uuid.UUID, user_id: int) -> H
     else:
         form = MemberRoleForm(request.POST)
         if not form.is_valid():
-            context["error"] = "Choose editor or viewer."
+            context["error"] = "Choose editor, commenter or viewer."
             return render(request, "canvas/_members.html", context, status=FORM_ERROR_STATUS)
         member.role = form.cleaned_data["role"]
         member.save(update_fields=["role"])

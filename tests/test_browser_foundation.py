@@ -101,12 +101,19 @@ def test_sign_up_create_share_and_see_it_listed_for_both(new_context):
     # Invited by user name instead: carol sees the canvas in her list at once.
     form = alice.locator("#members .add-member-form")
     form.locator("input[name=username]").fill("carol")
-    form.locator("select[name=role]").select_option("viewer")
+    form.locator("select[name=role]").select_option("commenter")
     form.locator("button[type=submit]").click()
     expect(alice.locator("#members .member[data-username=carol] select[name=role]")) \
-        .to_have_value("viewer")
+        .to_have_value("commenter")
     carol.goto("/")
     expect(carol.locator(".canvas-row", has_text="Launch plan")).to_be_visible()
+
+    # Publishing is the owner's until they let editors do it.
+    assert not canvas.editors_may_publish
+    alice.locator("#publish-setting input[name=editors_may_publish]").check()
+    expect(alice.locator("#publish-setting")).to_contain_text("Saved.")
+    canvas.refresh_from_db()
+    assert canvas.editors_may_publish
 
 
 def test_viewer_sees_no_rename_delete_or_share_controls(new_context):

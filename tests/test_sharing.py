@@ -187,7 +187,7 @@ def test_the_owner_adds_people_by_user_name(client, owner, canvas, make_user):
     assert Membership.objects.get(canvas=canvas, user=dana).role == Role.VIEWER
     for data, words in [({"username": "nobody", "role": "editor"}, "nobody called “nobody”"),
                         ({"username": "dana", "role": "editor"}, "already viewer"),
-                        ({"username": "dana", "role": "owner"}, "choose editor or viewer"),
+                        ({"username": "dana", "role": "owner"}, "choose a role"),
                         ({"username": "", "role": "editor"}, "Give a user name")]:
         response = client.post(url, data)
         assert response.status_code == 400 and words in response.content.decode()

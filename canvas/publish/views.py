@@ -1,4 +1,5 @@
-"""Publishing controls (editors and owners) and the public pages (anyone, no login).
+"""Publishing controls (editors see them; owners publish, and editors when the owner allows it)
+and the public pages (anyone, no login).
 
 Public pages live on the preview site, carry no cookies and no CSRF token, and show only the
 published text: not the chat, the members or the history.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -38,11 +40,12 @@ def public_url(request: HttpRequest, publication: Publication) -> str:
     return f"{security.preview_origin(request)}/p/{publication.token}/"
 
 
-def _controls(request: HttpRequest, canvas, status: int = 200) -> HttpResponse:
+def _controls(request: HttpRequest, canvas, membership, status: int = 200) -> HttpResponse:
     publication = Publication.objects.filter(canvas=canvas).select_related("version").first()
     url = public_url(request, publication) if publication else ""
     return render(request, "publish/_controls.html", {
         "canvas": canvas, "publication": publication, "url": url,
+        "may_publish": membership.allows(canvas.publish_role),
         "embed": render_to_string("publish/_embed_snippet.txt", {
             "url": url, "title": canvas.title,
             "sandbox": EMBED_SANDBOX}).strip() if publication else "",
@@ -51,27 +54,34 @@ def _controls(request: HttpRequest, canvas, status: int = 200) -> HttpResponse:
 
 @login_required
 def controls(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
-    canvas, _ = require_role(request.user, canvas_id, Role.EDITOR)
-    return _controls(request, canvas)
+    canvas, membership = require_role(request.user, canvas_id, Role.EDITOR)
+    return _controls(request, canvas, membership)
+
+
+def _require_publisher(request: HttpRequest, canvas_id: uuid.UUID):
+    canvas, membership = require_role(request.user, canvas_id, Role.EDITOR)
+    if not membership.allows(canvas.publish_role):
+        raise PermissionDenied("Only the owner can publish this canvas.")
+    return canvas, membership
 
 
 @login_required
 @require_POST
 def publish(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
-    canvas, _ = require_role(request.user, canvas_id, Role.EDITOR)
+    canvas, membership = _require_publisher(request, canvas_id)
     mode = request.POST.get("mode", Publication.Mode.PINNED)
     if mode not in Publication.Mode.values:
         return refuse("Choose “pinned” or “keep up to date”.")
     services.publish(canvas, request.user, mode)
-    return _controls(request, canvas)
+    return _controls(request, canvas, membership)
 
 
 @login_required
 @require_POST
 def unpublish(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
-    canvas, _ = require_role(request.user, canvas_id, Role.EDITOR)
+    canvas, membership = _require_publisher(request, canvas_id)
     services.unpublish(canvas)
-    return _controls(request, canvas)
+    return _controls(request, canvas, membership)
 
 
 def _publication(token: str) -> Publication:

@@ -44,8 +44,8 @@ def publish(client, canvas, mode="pinned"):
 
 
 @pytest.fixture
-def editor_client(client, cast):
-    client.force_login(cast.editor)
+def owner_client(client, cast):
+    client.force_login(cast.owner)
     return client
 
 
@@ -54,14 +54,14 @@ def public_get(client, publication, suffix="", **headers):
     return client.get(f"/p/{publication.token}/{suffix}", headers=headers)
 
 
-def test_pinned_publication_renders_without_login_and_ignores_later_edits(editor_client,
+def test_pinned_publication_renders_without_login_and_ignores_later_edits(owner_client,
                                                                             cast):
     human = Human(cast.canvas.id)
     human.insert(0, DOC)
-    publication = publish(editor_client, cast.canvas)
+    publication = publish(owner_client, cast.canvas)
     assert len(publication.token) >= 43  # 32 random bytes: 256 bits
     assert Version.objects.filter(canvas=cast.canvas, label="Published").exists()
-    response = public_get(editor_client, publication)
+    response = public_get(owner_client, publication)
     page = response.content.decode()
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert "<h1 id=\"report\">Report</h1>" in page and "<table>" in page
@@ -78,40 +78,40 @@ def test_pinned_publication_renders_without_login_and_ignores_later_edits(editor
     for secret in ("editor", "owner", "viewer", "csrfmiddlewaretoken", "History", "chat"):
         assert secret not in page
     human.insert(0, "CHANGED ")
-    assert "CHANGED" not in public_get(editor_client, publication).content.decode()
-    editor_client.force_login(cast.editor)
-    publish(editor_client, cast.canvas)
-    assert "CHANGED" in public_get(editor_client, publication).content.decode()
+    assert "CHANGED" not in public_get(owner_client, publication).content.decode()
+    owner_client.force_login(cast.owner)
+    publish(owner_client, cast.canvas)
+    assert "CHANGED" in public_get(owner_client, publication).content.decode()
     assert Publication.objects.get().token == publication.token  # the URL is kept
 
 
-def test_live_publication_follows_edits_and_revalidates(editor_client, cast):
+def test_live_publication_follows_edits_and_revalidates(owner_client, cast):
     human = Human(cast.canvas.id)
     human.insert(0, "# Live\n\nfirst\n")
-    publication = publish(editor_client, cast.canvas, "live")
-    first = public_get(editor_client, publication, "content")
+    publication = publish(owner_client, cast.canvas, "live")
+    first = public_get(owner_client, publication, "content")
     assert first.status_code == 200 and "first" in first.json()["html"]
     etag = first["ETag"]
-    assert public_get(editor_client, publication, "content",
+    assert public_get(owner_client, publication, "content",
                       **{"If-None-Match": etag}).status_code == 304
     human.insert(len("# Live\n\n"), "second ")
-    changed = public_get(editor_client, publication, "content", **{"If-None-Match": etag})
+    changed = public_get(owner_client, publication, "content", **{"If-None-Match": etag})
     assert changed.status_code == 200 and "second first" in changed.json()["html"]
     assert changed["Access-Control-Allow-Origin"] == "*"
 
 
-def test_unpublish_is_404_at_once_also_for_a_cached_copy(editor_client, cast):
+def test_unpublish_is_404_at_once_also_for_a_cached_copy(owner_client, cast):
     Human(cast.canvas.id).insert(0, "# Gone soon\n")
-    publication = publish(editor_client, cast.canvas)
-    cached = public_get(editor_client, publication)
+    publication = publish(owner_client, cast.canvas)
+    cached = public_get(owner_client, publication)
     etag = cached["ETag"]
     assert "no-cache" in cached["Cache-Control"]  # caches must revalidate
-    assert public_get(editor_client, publication, **{"If-None-Match": etag}).status_code == 304
-    editor_client.force_login(cast.editor)
-    assert editor_client.post(reverse("unpublish", args=[cast.canvas.id])).status_code == 200
-    assert public_get(editor_client, publication).status_code == 404
-    assert public_get(editor_client, publication, **{"If-None-Match": etag}).status_code == 404
-    assert public_get(editor_client, publication, "content").status_code == 404
+    assert public_get(owner_client, publication, **{"If-None-Match": etag}).status_code == 304
+    owner_client.force_login(cast.owner)
+    assert owner_client.post(reverse("unpublish", args=[cast.canvas.id])).status_code == 200
+    assert public_get(owner_client, publication).status_code == 404
+    assert public_get(owner_client, publication, **{"If-None-Match": etag}).status_code == 404
+    assert public_get(owner_client, publication, "content").status_code == 404
 
 
 def test_viewers_cannot_publish_and_strangers_cannot_see_controls(client, cast):
@@ -122,6 +122,40 @@ def test_viewers_cannot_publish_and_strangers_cannot_see_controls(client, cast):
     assert client.post(reverse("publish", args=[cast.canvas.id])).status_code == 404
     assert client.post(reverse("unpublish", args=[cast.canvas.id])).status_code == 404
     assert not Publication.objects.exists()
+
+
+def test_only_the_owner_publishes_unless_they_let_editors(client, cast):
+    Human(cast.canvas.id).insert(0, "# Draft\n")
+    client.force_login(cast.editor)
+    controls = client.get(reverse("publication", args=[cast.canvas.id]))
+    assert controls.status_code == 200
+    assert b"Only the owner can publish this canvas" in controls.content
+    assert b"publish-form" not in controls.content
+    assert client.post(reverse("publish", args=[cast.canvas.id])).status_code == 403
+    assert not Publication.objects.exists()
+    for who in (cast.commenter, cast.viewer):
+        client.force_login(who)
+        assert client.post(reverse("publish_setting", args=[cast.canvas.id]),
+                           {"editors_may_publish": "1"}).status_code == 403
+
+    client.force_login(cast.owner)
+    setting = client.post(reverse("publish_setting", args=[cast.canvas.id]),
+                          {"editors_may_publish": "1"})
+    assert setting.status_code == 200 and b"checked" in setting.content
+    client.force_login(cast.editor)
+    publication = publish(client, cast.canvas)
+    assert publication.published_by == cast.editor
+    assert client.post(reverse("unpublish", args=[cast.canvas.id])).status_code == 200
+    assert not Publication.objects.exists()
+
+    # Taking it back stands at once.
+    client.force_login(cast.owner)
+    client.post(reverse("publish_setting", args=[cast.canvas.id]), {})
+    client.force_login(cast.editor)
+    assert client.post(reverse("publish", args=[cast.canvas.id])).status_code == 403
+    for who in (cast.commenter, cast.viewer):
+        client.force_login(who)
+        assert client.post(reverse("publish", args=[cast.canvas.id])).status_code == 403
 
 
 def test_guessing_urls_finds_nothing(client, cast):
@@ -136,10 +170,10 @@ def test_guessing_urls_finds_nothing(client, cast):
         assert client.get(f"/p/{guess}/").status_code == 404
 
 
-def test_controls_show_url_mode_and_an_embed_snippet(editor_client, cast):
+def test_controls_show_url_mode_and_an_embed_snippet(owner_client, cast):
     Human(cast.canvas.id).insert(0, "# Embed me\n")
-    publish(editor_client, cast.canvas, "live")
-    page = editor_client.get(reverse("publication", args=[cast.canvas.id])).content.decode()
+    publish(owner_client, cast.canvas, "live")
+    page = owner_client.get(reverse("publication", args=[cast.canvas.id])).content.decode()
     token = Publication.objects.get().token
     assert f"/p/{token}/" in page and "Live: follows every edit" in page
     snippet = re.search(r'<textarea id="embed-snippet"[^>]*>(.*?)</textarea>', page, re.S)
