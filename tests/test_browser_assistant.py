@@ -373,6 +373,55 @@ def test_viewer_gets_no_toolbar_and_no_comment_controls(open_page, make_user, fa
     assert_no_page_errors(page_a, page_c)
 
 
+def test_commenter_comments_and_resolves_but_cannot_change_the_text(open_page, make_user,
+                                                                    fake_openai):
+    from collab.yjs_positions import Positions
+
+    alice, carol = make_user("alice"), make_user("carol")
+    canvas = create_canvas(alice, "Notes", "document")
+    member(canvas, carol, "commenter")
+    original = "Our cafe opens at nine. Prices are fair.\n"
+    seed(canvas, original)
+    # A comment from before authors were stamped: its name is whatever its writer typed.
+    old = Human(canvas.id)
+    positions = Positions(old.text)
+    old.comments["legacy"] = {
+        "author": "✦ Assistant", "body": "Say which days.", "quote": "opens at nine",
+        "start": positions.encode(9, 0), "end": positions.encode(22, -1), "resolved": False,
+        "suggestion": "opens at nine on weekdays", "created": 1.0}
+    old._flush()
+    page_a = open_page(alice, canvas)
+    page_c = open_page(carol, canvas)
+
+    legacy = page_c.locator(".comment-card", has_text="Say which days.")
+    expect(legacy.locator(".comment-unverified")).to_be_visible()
+    expect(legacy).not_to_have_class(re.compile(r"\bfrom-assistant\b"))
+    # Commenters resolve but do not apply (applying changes the text).
+    expect(legacy.locator(".comment-apply")).to_have_count(0)
+    expect(page_a.locator(".comment-card", has_text="Say which days.")
+           .locator(".comment-apply")).to_have_count(1)
+
+    # The text is read-only for them...
+    put_caret_after(page_c, "Prices")
+    page_c.keyboard.type(" NOT")
+    page_c.wait_for_timeout(300)
+    assert text_of(page_c) == original and text_of(page_a) == original
+    # ...but the selection toolbar offers Comment and Ask, and their comment reaches everyone.
+    add_comment_through_ui(page_c, "Prices are fair", "Fair for whom? 🤔")
+    card = page_a.locator(".comment-card", has_text="Fair for whom? 🤔")
+    expect(card.locator(".comment-author")).to_have_text("carol")
+    expect(card.locator(".comment-unverified")).to_have_count(0)
+    select_text(page_c, "opens at nine")
+    page_c.keyboard.press("Control+k")
+    expect(page_c.locator("#chat-selection-chip")).to_be_visible()
+    expect(page_c.locator("#chat-text")).to_be_focused()
+
+    legacy.locator(".comment-resolve").click()
+    expect(page_a.locator(".comment-card", has_text="Say which days.")).to_have_count(0)
+    assert text_of(page_a) == original
+    assert_no_page_errors(page_a, page_c)
+
+
 # --- e. comments ----------------------------------------------------------------------------------
 
 

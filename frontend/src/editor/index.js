@@ -26,6 +26,8 @@ export function readMount(mount) {
     language: d.language || (d.kind === "code" ? "" : "markdown"),
     role: d.role || "viewer",
     readOnly: d.readonly !== "false",
+    // Commenters: the text is read-only, but they may comment (and resolve comments).
+    canComment: d.canComment === "true" || d.readonly === "false",
     syncPath: d.syncPath || `/ws/canvases/${d.canvasId}/sync`,
     // Numeric like the id the server stamps on presence states, so both spell the same person alike.
     user: { id: /^\d+$/.test(d.userId || "") ? Number(d.userId) : d.userId, name: d.userName || "Anonymous" },
@@ -56,7 +58,9 @@ export async function mountEditor(mount) {
   editorPane.className = "editor-pane";
   mount.append(editorPane);
 
-  const assistantUI = setupAssistantUI({ ydoc, ytext, awareness, user: config.user, notify, undoManager });
+  const assistantUI = setupAssistantUI({
+    ydoc, ytext, awareness, user: config.user, notify, undoManager, canComment: config.canComment,
+  });
   const editor = createEditor({
     parent: editorPane, ytext, awareness, undoManager,
     kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
@@ -77,7 +81,7 @@ export async function mountEditor(mount) {
 
   sync.onTerminal((event) => {
     editor.setReadOnly(true);
-    assistantUI.setReadOnly(true);
+    assistantUI.setReadOnly(true, { canComment: false });
     mount.classList.add("editor-readonly");
     if (event.code === 4403 || event.code === 4404) offline.clear();
   });

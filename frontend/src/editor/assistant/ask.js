@@ -1,4 +1,4 @@
-// Selection toolbar (editors only): selecting text shows "Ask ✦" and "Comment" next to it. "Ask" (or
+// Selection toolbar (editors and commenters): selecting text shows "Ask ✦" and "Comment" next to it. "Ask" (or
 // Ctrl/Cmd+K) scopes the next chat message to the selection: canvasSetChatSelection({from, to, quote})
 // with CodeMirror offsets (UTF-16 units, as the server expects), then focuses the chat box. "Comment"
 // turns the toolbar into a small form that anchors a comment on the selected words.
@@ -23,7 +23,7 @@ function button(label, className, title, onClick) {
 /** Scope the chat to the current selection and move to the chat box. Returns false without a selection. */
 export function askAboutSelection(view) {
   const range = view.state.selection.main;
-  if (range.empty || view.state.readOnly) return false;
+  if (range.empty || !document.getElementById("chat-text")) return false;
   const selection = { from: range.from, to: range.to, quote: view.state.sliceDoc(range.from, range.to) };
   if (typeof window.canvasSetChatSelection === "function") window.canvasSetChatSelection(selection);
   view.dispatch({ effects: setToolbarMode.of("hidden") });
@@ -36,10 +36,11 @@ export function askAboutSelection(view) {
 }
 
 /**
- * @param {{onComment: (view, {from, to, body}) => void}} options
+ * @param {{onComment: (view, {from, to, body}) => void, allowed?: (state) => boolean}} options
+ *   `allowed` says whether this person may comment and ask (by default: when the text is editable).
  * @returns the CodeMirror extensions of the toolbar and its shortcut.
  */
-export function selectionToolbar({ onComment }) {
+export function selectionToolbar({ onComment, allowed = (state) => !state.readOnly }) {
   const createButtons = (view) => {
     const dom = document.createElement("div");
     dom.className = "selection-toolbar";
@@ -109,7 +110,7 @@ export function selectionToolbar({ onComment }) {
 
   const tooltipFor = (state, mode) => {
     const range = state.selection.main;
-    if (range.empty || state.readOnly || mode === "hidden") return null;
+    if (range.empty || !allowed(state) || mode === "hidden") return null;
     return {
       pos: range.from,
       end: range.to,
@@ -133,7 +134,7 @@ export function selectionToolbar({ onComment }) {
 
   return [
     field,
-    Prec.highest(keymap.of([{ key: "Mod-k", run: askAboutSelection, preventDefault: true }])),
+    Prec.highest(keymap.of([{ key: "Mod-k", run: (view) => allowed(view.state) && askAboutSelection(view), preventDefault: true }])),
     EditorView.domEventHandlers({
       keydown(event, view) {
         if (event.key === "Escape" && view.state.field(field).tooltip) {

@@ -24,14 +24,14 @@ function when(created) {
   return time;
 }
 
-function cardSignature(c, canWrite, fromAssistant) {
-  return JSON.stringify([canWrite, fromAssistant, c.author, c.body, c.quote, c.suggestion, c.created]);
+function cardSignature(c, rights) {
+  return JSON.stringify([rights.canApply, rights.canResolve, c.assistant, c.verified, c.author, c.body, c.quote, c.suggestion, c.created]);
 }
 
 /**
- * @param {{panel: HTMLElement, area: HTMLElement|null, onSelect(id), onApply(id), onResolve(id), isAssistant(author): boolean}} options
+ * @param {{panel: HTMLElement, area: HTMLElement|null, onSelect(id), onApply(id), onResolve(id)}} options
  */
-export function createCommentPanel({ panel, area, onSelect, onApply, onResolve, isAssistant }) {
+export function createCommentPanel({ panel, area, onSelect, onApply, onResolve }) {
   let cards = new Map();
   let activeId = null;
   const list = el("ol", "comment-list");
@@ -42,7 +42,7 @@ export function createCommentPanel({ panel, area, onSelect, onApply, onResolve, 
   panel.replaceChildren(header, list);
   panel.setAttribute("aria-label", "Comments");
 
-  function card(comment, canWrite) {
+  function card(comment, { canApply, canResolve }) {
     const item = el("li", "comment-item");
     const node = el("article", "comment-card");
     node.id = `comment-${comment.id}`;
@@ -52,11 +52,17 @@ export function createCommentPanel({ panel, area, onSelect, onApply, onResolve, 
 
     const meta = el("div", "comment-meta");
     const author = el("strong", "comment-author", comment.author);
-    if (isAssistant(comment.author)) {
+    // The server vouches for the author (collab/comment_stamps.py); older comments it never checked.
+    if (comment.assistant) {
       node.classList.add("from-assistant");
       author.textContent = `✦ ${comment.author}`;
     }
     meta.append(author);
+    if (!comment.verified) {
+      const badge = el("span", "comment-unverified", "unverified");
+      badge.title = "Written before Canvas checked comment authors: the name was typed by whoever wrote it.";
+      meta.append(badge);
+    }
     const time = when(comment.created);
     if (time) meta.append(time);
     node.append(meta);
@@ -70,9 +76,9 @@ export function createCommentPanel({ panel, area, onSelect, onApply, onResolve, 
       node.append(box);
     }
     node.append(el("p", "comment-detached-note", "The commented text was removed."));
-    if (canWrite) {
+    if (canApply || canResolve) {
       const actions = el("div", "comment-actions");
-      if (comment.suggestion !== null) {
+      if (comment.suggestion !== null && canApply) {
         const apply = el("button", "button small primary comment-apply", "Apply");
         apply.type = "button";
         apply.title = "Replace the commented text with the suggestion";
@@ -116,12 +122,12 @@ export function createCommentPanel({ panel, area, onSelect, onApply, onResolve, 
   }
 
   /** Show these comments (already in document order, each with its current range). */
-  function render(comments, canWrite) {
+  function render(comments, rights) {
     const next = new Map();
     for (const comment of comments) {
-      const sig = cardSignature(comment, canWrite, isAssistant(comment.author));
+      const sig = cardSignature(comment, rights);
       const old = cards.get(comment.id);
-      next.set(comment.id, old && old.sig === sig ? old : { ...card(comment, canWrite), sig });
+      next.set(comment.id, old && old.sig === sig ? old : { ...card(comment, rights), sig });
     }
     cards = next;
     // Order follows the text; re-append only when it changed (keeps focus and scroll).

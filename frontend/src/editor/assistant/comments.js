@@ -1,7 +1,9 @@
 // Comments (the Y.Map "comments", ARCHITECTURE §3): reading entries, resolving their encoded relative
 // positions to editor offsets, and the three changes a person makes: add, resolve, apply a suggestion.
-// Entries are plain objects {author, body, quote, start, end, resolved, suggestion, created}; start/end
-// are encoded relative positions (Y.encodeRelativePosition, the same bytes as pycrdt's StickyIndex.encode()).
+// Entries are plain objects {author, userId, body, quote, start, end, resolved, suggestion, created}, and
+// `assistant: true` on the assistant's; start/end are encoded relative positions (Y.encodeRelativePosition,
+// the same bytes as pycrdt's StickyIndex.encode()). The sync server stamps author and userId, and only
+// server-side peers can set `assistant` (collab/comment_stamps.py).
 import * as Y from "yjs";
 
 /** Origin of the comment changes made in this browser (Apply is one transaction: text and comment). */
@@ -23,6 +25,8 @@ export function readComment(id, value) {
   return {
     id: String(id),
     author: typeof value.author === "string" && value.author ? value.author : "Someone",
+    assistant: value.assistant === true,
+    verified: value.assistant === true || typeof value.userId === "number",
     body: typeof value.body === "string" ? value.body : "",
     quote: typeof value.quote === "string" ? value.quote : "",
     start,
@@ -79,11 +83,12 @@ function newId() {
  * Anchor a new comment on `from..to`: the start sticks to the character after it (assoc 0) and the end
  * to the character before it (assoc -1), so text typed around the range stays outside it.
  */
-export function addComment(ydoc, ytext, ymap, { from, to, body, author, suggestion = null }) {
+export function addComment(ydoc, ytext, ymap, { from, to, body, author, userId, suggestion = null }) {
   const id = newId();
   ydoc.transact(() => {
     ymap.set(id, {
       author,
+      ...(typeof userId === "number" ? { userId } : {}),
       body,
       quote: ytext.toString().slice(from, to),
       start: Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(ytext, from, 0)),

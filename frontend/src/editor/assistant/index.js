@@ -10,21 +10,24 @@ import { COMMENT_ORIGIN, addComment, applySuggestion, openComments, resolveComme
 import { setupDraftOverlay } from "./draft-overlay.js";
 import { flashField, watchFlashes } from "./flash.js";
 
-export function setupAssistantUI({ ydoc, ytext, awareness, user, notify, undoManager }) {
+export function setupAssistantUI({ ydoc, ytext, awareness, user, notify, undoManager, canComment = true }) {
   const ymap = ydoc.getMap("comments");
   // Ctrl/Cmd+Z takes back an applied suggestion like my own typing (the text; the comment stays resolved).
   undoManager?.addTrackedOrigin(COMMENT_ORIGIN);
   let view = null;
   let panel = null;
   let readOnly = false;
+  let mayComment = canComment;
   const cleanups = [];
 
   const onComment = (_view, { from, to, body }) => {
-    addComment(ydoc, ytext, ymap, { from, to, body, author: user.name || "Someone" });
+    if (!mayComment) return;
+    addComment(ydoc, ytext, ymap, { from, to, body, author: user.name || "Someone", userId: user.id });
   };
 
   const extensions = [
-    selectionToolbar({ onComment }),
+    // Commenters select read-only text to comment on it or ask about it.
+    selectionToolbar({ onComment, allowed: (state) => mayComment || !state.readOnly }),
     commentMarks,
     flashField,
     // The cursor inside commented words highlights their card.
@@ -45,7 +48,7 @@ export function setupAssistantUI({ ydoc, ytext, awareness, user, notify, undoMan
     const same = current.length === ranges.length
       && current.every((r, i) => r.id === ranges[i].id && r.from === ranges[i].from && r.to === ranges[i].to);
     if (!same) view.dispatch({ effects: setCommentRanges.of(ranges) });
-    panel?.render(comments, !readOnly);
+    panel?.render(comments, { canApply: !readOnly, canResolve: mayComment });
   };
   // After the transaction (and the editor's own update for it), never inside them; at most once a
   // frame (the marks follow the text through CodeMirror's change mapping in between).
@@ -64,21 +67,6 @@ export function setupAssistantUI({ ydoc, ytext, awareness, user, notify, undoMan
     view.focus();
   };
 
-  // Names the assistant has used here (its awareness state goes away when its turn ends).
-  const assistantAuthors = new Set();
-  const isAssistant = (author) => assistantAuthors.has(author);
-  const rememberAssistants = () => {
-    let added = false;
-    awareness.getStates().forEach((state) => {
-      const name = state?.user?.isAssistant ? state.user.name : null;
-      if (name && !assistantAuthors.has(name)) {
-        assistantAuthors.add(name);
-        added = true;
-      }
-    });
-    if (added) schedule();
-  };
-
   function attach(editorView, { panelElement, area, overlay } = {}) {
     view = editorView;
     readOnly = view.state.readOnly;
@@ -86,37 +74,34 @@ export function setupAssistantUI({ ydoc, ytext, awareness, user, notify, undoMan
       panel = createCommentPanel({
         panel: panelElement,
         area,
-        isAssistant,
         onSelect: selectComment,
         onApply: (id) => {
           if (readOnly) return;
           if (!applySuggestion(ydoc, ytext, ymap, id)) notify("The commented text could not be found any more.", "error");
         },
         onResolve: (id) => {
-          if (!readOnly) resolveComment(ydoc, ymap, id);
+          if (mayComment) resolveComment(ydoc, ymap, id);
         },
       });
     }
     ytext.observe(schedule);
     ymap.observe(schedule);
-    awareness.on("change", rememberAssistants);
     cleanups.push(() => {
       ytext.unobserve(schedule);
       ymap.unobserve(schedule);
-      awareness.off("change", rememberAssistants);
     });
     cleanups.push(watchFlashes({ view, ydoc, ytext, awareness }));
     cleanups.push(setupDraftOverlay({ overlay, ydoc, awareness }));
-    rememberAssistants();
     refresh();
   }
 
   return {
     extensions,
     attach,
-    /** Viewers and people who lost access: no Apply / Resolve / Comment. */
-    setReadOnly(value) {
+    /** Read-only text: no Apply. People who lost access pass canComment: false (no Resolve / Comment). */
+    setReadOnly(value, { canComment: comment = mayComment } = {}) {
       readOnly = Boolean(value);
+      mayComment = Boolean(comment);
       if (panel) refresh();
     },
     refresh,
