@@ -178,6 +178,14 @@ USE_TZ = True
 # --- Canvas ---------------------------------------------------------------------------------
 CANVAS_MAX_FRAME = int(os.environ.get("CANVAS_MAX_FRAME", 1024 * 1024))
 CANVAS_MAX_DOC = int(os.environ.get("CANVAS_MAX_DOC", 5 * 1024 * 1024))
+# Sync answers a connection may pull at once, then per second (bytes): a client asking for
+# the whole document again and again waits instead of starving everyone else.
+CANVAS_SYNC_BURST = int(os.environ.get("CANVAS_SYNC_BURST", 8 * 1024 * 1024))
+CANVAS_SYNC_RATE = int(os.environ.get("CANVAS_SYNC_RATE", 1024 * 1024))
+# Presence (awareness): bytes per state, client ids per connection, clients per canvas.
+CANVAS_PRESENCE_MAX_STATE = int(os.environ.get("CANVAS_PRESENCE_MAX_STATE", 8 * 1024))
+CANVAS_PRESENCE_PER_CONNECTION = int(os.environ.get("CANVAS_PRESENCE_PER_CONNECTION", 4))
+CANVAS_PRESENCE_MAX_CLIENTS = int(os.environ.get("CANVAS_PRESENCE_MAX_CLIENTS", 200))
 # How long an invite link stays valid, in seconds (default: 7 days).
 CANVAS_INVITE_MAX_AGE = int(os.environ.get("CANVAS_INVITE_MAX_AGE", 7 * 24 * 3600))
 CANVAS_PREVIEW_ORIGIN = os.environ.get("CANVAS_PREVIEW_ORIGIN", "")

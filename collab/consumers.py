@@ -1,8 +1,12 @@
 """The sync endpoint ``/ws/canvases/<uuid>/sync``: the y-websocket protocol over Channels.
 
 Close codes (the browser shows them; see frontend/src/editor):
-4400 malformed frame, 4403 no access, 4404 canvas gone, 4413 frame too large,
-1011 the server could not load the canvas, 1012 resync needed (reconnect at once).
+4400 malformed frame, 4401 signed out, 4403 no access, 4404 canvas gone, 4413 frame too
+large (or presence over its limits), 1011 the server could not load the canvas or handle a
+frame, 1012 resync needed (reconnect at once).
+
+Frames are limited to CANVAS_MAX_FRAME bytes, except sync step 2: a client's answer to our
+step 1 carries everything it changed offline, and may be as large as a whole document.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from canvas.access import membership_for
 from canvas.models import ROLE_RANK, Canvas, Role
 
 from . import replica as replicas
+from .budget import ByteBudget
 from .comment_stamps import Writer
 from .protocol import (
     AwarenessEntry,
@@ -35,6 +40,7 @@ from .protocol import (
 logger = logging.getLogger(__name__)
 
 CLOSE_MALFORMED = 4400
+CLOSE_SIGNED_OUT = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_GONE = 4404
 CLOSE_TOO_LARGE = 4413
@@ -67,6 +73,10 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         self.user_name = user.get_username()
         self._set_role(membership.role)
         self.origin = f"user:{user.pk}"
+        session = self.scope.get("session")
+        self.session_key = getattr(session, "session_key", None)
+        self.sync_budget = ByteBudget(settings.CANVAS_SYNC_BURST, settings.CANVAS_SYNC_RATE)
+        self.presence_ids: set[int] = set()
         await self.accept()
         try:
             self.replica = await replicas.acquire(self.canvas_id, self)
@@ -91,7 +101,10 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
     async def send_frame(self, frame: bytes) -> None:
         await self.send(bytes_data=frame)
 
-    async def recheck_access(self) -> None:
+    async def recheck_access(self, ended_session: str | None = None) -> None:
+        if ended_session and ended_session == self.session_key:
+            await self.refuse(CLOSE_SIGNED_OUT, "You signed out.")
+            return
         membership = await database_sync_to_async(membership_for)(self.scope.get("user"),
                                                                    self.canvas_id)
         if membership is None:
@@ -121,21 +134,34 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         if bytes_data is None:
             await self.refuse(CLOSE_MALFORMED, "The sync protocol uses binary frames.")
             return
-        if len(bytes_data) > settings.CANVAS_MAX_FRAME:
-            await self.refuse(CLOSE_TOO_LARGE, f"Frames are limited to "
-                                               f"{settings.CANVAS_MAX_FRAME} bytes.")
+        limit = _frame_limit(bytes_data)
+        if len(bytes_data) > limit:
+            await self.refuse(CLOSE_TOO_LARGE, f"Frames are limited to {limit} bytes.")
             return
+        # Whatever a frame does, the socket ends with a code and the replica is released.
         try:
             frame = parse_frame(bytes_data)
             await self.handle(frame)
         except (ProtocolError, replicas.InvalidUpdate) as exc:
             await self.refuse(CLOSE_MALFORMED, f"Malformed message: {exc}")
+        except PresenceLimit as exc:
+            await self.refuse(CLOSE_TOO_LARGE, str(exc))
+        except Exception:
+            logger.exception("sync frame from user %s on %s failed", self.user_id,
+                             self.canvas_id)
+            await self.refuse(CLOSE_SERVER_ERROR, "The server could not handle a message.")
 
     async def handle(self, frame: Frame) -> None:
         replica = self.replica
         if frame.outer == Outer.SYNC:
             if frame.step == SyncStep.STEP1:
-                await self.send(bytes_data=sync_step2(replica.diff(frame.payload)))
+                # Each answer may be the whole document: pay for the last before the next.
+                await self.sync_budget.ready()
+                if self.replica is not replica:
+                    return  # closed while waiting
+                answer = sync_step2(replica.diff(frame.payload))
+                self.sync_budget.spend(len(answer))
+                await self.send(bytes_data=answer)
             elif not self.can_comment:
                 if frame.step == SyncStep.UPDATE or replica.would_change(frame.payload):
                     await self.send(bytes_data=permission_denied(READ_ONLY_MESSAGE))
@@ -149,12 +175,37 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                 except replicas.DocumentTooLarge:
                     await self.send(bytes_data=permission_denied(TOO_LARGE_MESSAGE))
         elif frame.outer == Outer.AWARENESS:
+            sent = parse_awareness(frame.payload)
+            self._check_presence(sent)
             entries = [AwarenessEntry(e.client_id, e.clock,
                                       replicas.rewrite_user(e.state, self.user_id, self.user_name))
-                       for e in parse_awareness(frame.payload)]
+                       for e in sent]
             await replica.receive_awareness(entries, owner=self)
         elif frame.outer == Outer.QUERY_AWARENESS:
             presence = replica.awareness_snapshot()
             if presence:
                 await self.send(bytes_data=awareness_frame(presence))
         # Outer.AUTH from a client carries nothing we act on.
+
+    def _check_presence(self, entries: list[AwarenessEntry]) -> None:
+        """A browser tab shows one presence; a few more are slack, thousands are abuse."""
+        for entry in entries:
+            if len(entry.state.encode()) > settings.CANVAS_PRESENCE_MAX_STATE:
+                raise PresenceLimit(f"Presence states are limited to "
+                                    f"{settings.CANVAS_PRESENCE_MAX_STATE} bytes.")
+        ids = self.presence_ids | {e.client_id for e in entries}
+        if len(ids) > settings.CANVAS_PRESENCE_PER_CONNECTION:
+            raise PresenceLimit(f"A connection may show at most "
+                                f"{settings.CANVAS_PRESENCE_PER_CONNECTION} presences.")
+        self.presence_ids = ids
+
+
+class PresenceLimit(Exception):
+    """A connection's presence went over its limits (see _check_presence)."""
+
+
+def _frame_limit(data: bytes) -> int:
+    """Sync step 2 (outer 0, step 1) may carry a whole document; everything else is small."""
+    if data[:2] == bytes([Outer.SYNC, SyncStep.STEP2]):
+        return max(settings.CANVAS_MAX_FRAME, settings.CANVAS_MAX_DOC + 64 * 1024)
+    return settings.CANVAS_MAX_FRAME

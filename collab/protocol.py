@@ -179,6 +179,8 @@ def parse_awareness(update: bytes, max_entries: int = 1000) -> list[AwarenessEnt
             json.loads(state)
         except ValueError as exc:
             raise ProtocolError("awareness state is not JSON") from exc
+        except RecursionError as exc:
+            raise ProtocolError("awareness state is nested too deeply") from exc
         entries.append(AwarenessEntry(client_id, clock, state))
     if not reader.done():
         raise ProtocolError("trailing bytes after the awareness update")

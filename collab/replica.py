@@ -71,8 +71,9 @@ class Connection:
     async def close_for_resync(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    async def recheck_access(self) -> None:  # pragma: no cover - interface
-        """The person's role may have changed: look again, close if it is gone."""
+    async def recheck_access(self, ended_session: str | None = None) -> None:  # pragma: no cover
+        """The person's role may have changed: look again, close if it is gone. A
+        connection of ``ended_session`` (its person signed out there) closes at once."""
 
 
 @dataclass
@@ -355,7 +356,7 @@ class Replica:
             user_id = message.get("user_id")
             for connection in list(self.connections):
                 if user_id is None or getattr(connection, "user_id", None) == user_id:
-                    await connection.recheck_access()
+                    await connection.recheck_access(message.get("ended_session"))
 
     async def _apply_remote(self, update: bytes) -> None:
         """An update already in the log (from another process): apply and show locally."""
@@ -423,6 +424,8 @@ class Replica:
             known = self.awareness.get(entry.client_id)
             if known and owner is not None and not _may_speak_for(owner, known.owner):
                 continue  # a connection may not speak for another person's client
+            if known is None and len(self.awareness) >= settings.CANVAS_PRESENCE_MAX_CLIENTS:
+                continue  # a full room shows no more newcomers (every new tab would pay)
             newer = known is None or entry.clock > known.clock or (
                 entry.clock == known.clock and entry.state == "null")
             if not newer:
