@@ -54,6 +54,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if event.get("user_id") not in (None, getattr(user, "pk", None)):
             return
+        session = self.scope.get("session")
+        ended = event.get("ended_session")
+        if ended and ended == getattr(session, "session_key", None):
+            await self.close(code=4401)  # signed out in this browser
+            return
         if await database_sync_to_async(membership_for)(user, self.canvas_id) is None:
             await self.close(code=4403)
 

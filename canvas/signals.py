@@ -1,5 +1,6 @@
 """Telling open connections that someone's access changed, so it takes effect at once."""
 
+from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -12,15 +13,29 @@ from .chat import chat_group
 from .models import Canvas, Membership
 
 
-def notify_access_change(canvas_id: object, user_id: int | None) -> None:
-    """Open sync and chat sockets of ``user_id`` (everyone when None) re-check their role."""
+def notify_access_change(canvas_id: object, user_id: int | None,
+                         ended_session: str | None = None) -> None:
+    """Open sync and chat sockets of ``user_id`` (everyone when None) re-check their role;
+    those opened with ``ended_session`` close (their person signed out there)."""
     def send() -> None:
         broadcast.group_send(group_name(canvas_id), {"type": "canvas.access",
-                                                     "user_id": user_id})
+                                                     "user_id": user_id,
+                                                     "ended_session": ended_session})
         broadcast.group_send(chat_group(canvas_id), {"type": "chat.access",
-                                                     "user_id": user_id})
+                                                     "user_id": user_id,
+                                                     "ended_session": ended_session})
 
     transaction.on_commit(send)
+
+
+@receiver(user_logged_out)
+def signed_out(sender, request, user, **kwargs) -> None:
+    """Signing out ends that session's sockets too, so nothing more is sent under it."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if user is None or not session_key:
+        return
+    for canvas_id in Membership.objects.filter(user=user).values_list("canvas_id", flat=True):
+        notify_access_change(canvas_id, user.pk, ended_session=session_key)
 
 
 @receiver(post_save, sender=Membership)

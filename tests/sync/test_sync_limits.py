@@ -1,0 +1,244 @@
+"""Nothing refused forever, nothing that breaks a socket (issue 11): big offline edits,
+frames that raise, presence and step-1 limits, signing out, foreign origins."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from websockets.exceptions import InvalidStatus
+
+from collab import replica as replicas
+from collab.budget import ByteBudget
+from collab.client import SyncClient
+from collab.protocol import (
+    AwarenessEntry,
+    Outer,
+    SyncStep,
+    awareness_frame,
+    encode_awareness,
+    parse_frame,
+    sync_step1,
+)
+from tests.sync.helpers import converge, http_post
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+HOST = "127.0.0.1:8000"
+
+
+def client(cast, base_url, who="owner", **kwargs) -> SyncClient:
+    return SyncClient(cast.url(base_url), cast.sessions[who], **kwargs)
+
+
+def presence(client_id: int, state: dict | str, clock: int = 1) -> bytes:
+    text = state if isinstance(state, str) else json.dumps(state)
+    return awareness_frame(encode_awareness([AwarenessEntry(client_id, clock, text)]))
+
+
+# --- in-process sockets: close codes, and what the server keeps afterwards -----------------
+
+
+class Socket(ApplicationCommunicator):
+    """A WebSocket client speaking ASGI to the app in this process (channels.testing's
+    WebsocketCommunicator needs daphne, which we do not install)."""
+
+    def __init__(self, path: str, headers: list[tuple[bytes, bytes]]) -> None:
+        from canvas.asgi import application
+
+        super().__init__(application, {
+            "type": "websocket", "path": path, "raw_path": path.encode(), "headers": headers,
+            "query_string": b"", "scheme": "ws", "subprotocols": [],
+            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)})
+
+    async def connect(self) -> bool:
+        await self.send_input({"type": "websocket.connect"})
+        return (await self.receive_output(5))["type"] == "websocket.accept"
+
+    async def send_to(self, bytes_data: bytes) -> None:
+        await self.send_input({"type": "websocket.receive", "bytes": bytes_data})
+
+    async def receive_from(self, timeout: float = 5) -> bytes:
+        message = await self.receive_output(timeout)
+        assert message["type"] == "websocket.send", message
+        return message["bytes"]
+
+    async def disconnect(self) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": 1000})
+        await self.wait(2)
+
+
+async def socket(cast, who="owner") -> Socket:
+    communicator = Socket(f"/ws/canvases/{cast.canvas.id}/sync", [
+        (b"host", HOST.encode()), (b"origin", f"http://{HOST}".encode()),
+        (b"cookie", f"sessionid={cast.sessions[who]}".encode())])
+    assert await communicator.connect()
+    first = parse_frame(await communicator.receive_from())  # the server's own step 1
+    assert (first.outer, first.step) == (Outer.SYNC, SyncStep.STEP1)
+    return communicator
+
+
+async def closed_with(communicator: Socket) -> int:
+    """Skip frames sent before the close; return its code."""
+    while True:
+        message = await communicator.receive_output(5)
+        if message["type"] == "websocket.close":
+            return message["code"]
+
+
+async def roundtrip(ws: Socket) -> None:
+    """Until the server has handled what was sent before (it answers in order)."""
+    await ws.send_to(bytes_data=sync_step1(b"\x00"))
+    while parse_frame(await ws.receive_from()).step != SyncStep.STEP2:
+        pass
+
+
+def connections_of(cast) -> int:
+    replica = replicas.open_replicas().get(str(cast.canvas.id))
+    return len(replica.connections) if replica else 0
+
+
+async def test_deeply_nested_presence_closes_with_a_code_and_releases_the_replica(cast):
+    ws = await socket(cast)
+    assert connections_of(cast) == 1
+    await ws.send_to(bytes_data=presence(7, "[" * 100_000 + "]" * 100_000))
+    assert await closed_with(ws) == 4400
+    assert connections_of(cast) == 0
+
+
+async def test_any_error_while_handling_a_frame_closes_with_1011_and_releases(cast,
+                                                                             monkeypatch):
+    ws = await socket(cast)
+
+    def broken(self, state_vector):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(replicas.Replica, "diff", broken)
+    await ws.send_to(bytes_data=sync_step1(b"\x00"))
+    assert await closed_with(ws) == 1011
+    assert connections_of(cast) == 0
+
+
+async def test_presence_is_capped_per_state_per_connection_and_per_canvas(cast, settings):
+    settings.CANVAS_PRESENCE_MAX_STATE = 1000
+    settings.CANVAS_PRESENCE_PER_CONNECTION = 2
+    settings.CANVAS_PRESENCE_MAX_CLIENTS = 3
+
+    big = await socket(cast)
+    await big.send_to(bytes_data=presence(1, {"user": {"name": "x" * 2000}}))
+    assert await closed_with(big) == 4413
+
+    many = await socket(cast)
+    for client_id in (1, 2):
+        await many.send_to(bytes_data=presence(client_id, {"cursor": None}))
+    await many.send_to(bytes_data=presence(3, {"cursor": None}))
+    assert await closed_with(many) == 4413
+    assert connections_of(cast) == 0
+
+    # Four people, one presence each, in a room that shows three: the fourth is not kept.
+    people = [await socket(cast, who) for who in ("owner", "editor", "viewer", "commenter")]
+    for n, ws in enumerate(people, start=10):
+        await ws.send_to(bytes_data=presence(n, {"cursor": None}))
+        await roundtrip(ws)
+    replica = replicas.open_replicas()[str(cast.canvas.id)]
+    assert sorted(replica.awareness) == [10, 11, 12]
+    for ws in people:
+        await ws.disconnect()
+
+
+async def test_whole_document_answers_are_rate_limited_per_connection(cast, settings):
+    from tests.assistant.conftest import Human
+
+    Human(cast.canvas.id).insert(0, "x" * 100_000)
+    settings.CANVAS_SYNC_BURST = 200_000   # two whole-document answers at once,
+    settings.CANVAS_SYNC_RATE = 50_000     # then one every two seconds
+    greedy = await socket(cast, "viewer")
+    for _ in range(10):
+        await greedy.send_to(bytes_data=sync_step1(b"\x00"))
+    # Someone else on the canvas is answered at once meanwhile.
+    other = await socket(cast, "editor")
+    await other.send_to(bytes_data=sync_step1(b"\x00"))
+    answer = parse_frame(await other.receive_from())
+    assert answer.step == SyncStep.STEP2 and len(answer.payload) > 100_000
+    received = 0
+    deadline = asyncio.get_running_loop().time() + 1.0
+    while asyncio.get_running_loop().time() < deadline:
+        if not await greedy.receive_nothing(0.05):
+            received += parse_frame(await greedy.receive_from()).step == SyncStep.STEP2
+    # Two within the burst and a third on credit; the fourth waits its two seconds...
+    assert 1 <= received <= 3
+    # ...and comes: throttled, not dropped.
+    assert parse_frame(await greedy.receive_from(timeout=5)).step == SyncStep.STEP2
+    for ws in (greedy, other):
+        await ws.disconnect()
+
+
+def test_the_byte_budget_overdraws_then_waits_for_credit():
+    now = [0.0]
+    budget = ByteBudget(burst=100, rate=10, clock=lambda: now[0])
+    budget.spend(60)
+    assert budget.wait_time() == 0
+    budget.spend(90)  # overdrawn by 50: five seconds at 10 bytes a second
+    assert budget.wait_time() == pytest.approx(5.0)
+    now[0] = 3.0
+    assert budget.wait_time() == pytest.approx(2.0)
+    now[0] = 100.0
+    assert budget.wait_time() == 0
+    budget.spend(100)  # refilled to the burst, not beyond
+    assert budget.wait_time() == 0
+    budget.spend(1)
+    assert budget.wait_time() == pytest.approx(0.1)
+
+
+# --- against a live server ----------------------------------------------------------------
+
+
+async def test_offline_edits_larger_than_a_frame_arrive_after_reconnect(cast, live_server_url):
+    from django.conf import settings
+
+    a = await client(cast, live_server_url, "owner").connect()
+    b = await client(cast, live_server_url, "editor").connect()
+    a.insert(0, "Shared start.\n")
+    await converge([a, b], cast.canvas.id)
+    await a.drop()
+    pasted = "Offline paragraph, café 世界 😀.\n" * (settings.CANVAS_MAX_FRAME // 30)
+    a.insert(len("Shared start.\n"), pasted)
+    assert len(a.doc.get_update(b.doc.get_state())) > settings.CANVAS_MAX_FRAME
+    await a.connect()
+    text = await converge([a, b], cast.canvas.id, timeout=60)
+    assert text == "Shared start.\n" + pasted
+    for c in (a, b):
+        await c.close()
+
+
+async def test_signing_out_closes_that_sessions_sockets_only(cast, live_server_url):
+    from tests.sync.helpers import session_id
+
+    other_browser = session_id(cast.editor)
+    here = await client(cast, live_server_url, "editor").connect()
+    there = await SyncClient(cast.url(live_server_url), other_browser).connect()
+    response = await http_post(live_server_url, cast.sessions["editor"], "/accounts/logout/",
+                               {})
+    assert response.status_code in (200, 302)
+    await asyncio.wait_for(here._reader, 10)
+    assert here.close_code == 4401
+    # The other browser's session goes on.
+    there.insert(0, "Still signed in there.")
+    owner = await client(cast, live_server_url, "owner").connect()
+    assert await converge([there, owner], cast.canvas.id) == "Still signed in there."
+    for c in (there, owner):
+        await c.close()
+
+
+@pytest.mark.parametrize("origin", ["http://127.0.0.1:1", "https://{host}", "http://localhost:{port}",
+                                    "http://evil.example", "null"])
+async def test_sockets_from_another_origin_are_refused(cast, live_server_url, origin):
+    host = live_server_url.split("://", 1)[1]
+    origin = origin.format(host=host, port=host.rsplit(":", 1)[1])
+    with pytest.raises(InvalidStatus) as refused:
+        await client(cast, live_server_url, "owner", origin=origin).connect()
+    assert refused.value.response.status_code == 403
+    same = await client(cast, live_server_url, "owner").connect()  # its own origin
+    await same.close()
