@@ -48,6 +48,8 @@ CLOSE_SERVER_ERROR = 1011
 CLOSE_RESYNC = 1012
 
 READ_ONLY_MESSAGE = "You can view this canvas but not edit it: your change was not saved."
+FOREIGN_WRITER_MESSAGE = ("This change was written under another participant's identity and "
+                          "was not saved. Reload the page.")
 COMMENT_ONLY_MESSAGE = ("You can comment on this canvas but not edit its text: your change "
                         "was not saved.")
 #: What a commenter's updates may change.
@@ -174,6 +176,8 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                                                  self.writer)
                 except replicas.DocumentTooLarge:
                     await self.send(bytes_data=permission_denied(TOO_LARGE_MESSAGE))
+                except replicas.ForeignWriter:
+                    await self.send(bytes_data=permission_denied(FOREIGN_WRITER_MESSAGE))
         elif frame.outer == Outer.AWARENESS:
             sent = parse_awareness(frame.payload)
             self._check_presence(sent)

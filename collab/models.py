@@ -25,3 +25,23 @@ class DocUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update {self.seq} of {self.canvas_id} by {self.origin}"
+
+
+class ClientOrigin(models.Model):
+    """Who writes under a Yjs client id in a canvas: ``user:<id>``, ``assistant:<turn>`` or
+    ``system``. Learned from the first update written under it and kept for good, so every
+    character's author follows from its item's client id (provenance). A connection may
+    not write under a client id that belongs to someone else."""
+
+    canvas = models.ForeignKey("canvas.Canvas", on_delete=models.CASCADE,
+                               related_name="client_origins")
+    client_id = models.BigIntegerField()
+    origin = models.CharField(max_length=80)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["canvas", "client_id"],
+                                               name="one_origin_per_client_id")]
+
+    def __str__(self) -> str:
+        return f"client {self.client_id} of {self.canvas_id}: {self.origin}"

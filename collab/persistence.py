@@ -17,7 +17,8 @@ from pycrdt import Doc, Text
 
 from canvas.models import Canvas
 
-from .models import DocUpdate
+from .models import ClientOrigin, DocUpdate
+from .yjs_positions import new_writers
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +67,54 @@ def load_text(canvas_id: str, name: str = "content") -> str:
     return str(doc.get(name, type=Text))
 
 
-def append_updates(canvas_id: str, items: list[tuple[bytes, str]]) -> list[int]:
-    """Append ``(update, origin)`` rows in one transaction; return their seqs."""
+def append_updates(canvas_id: str, items: list[tuple[bytes, str]],
+                   server_client: int | None = None) -> list[int]:
+    """Append ``(update, origin)`` rows in one transaction; return their seqs.
+
+    The client ids each update writes under are recorded with its origin, the first time
+    (provenance); ``server_client`` is the replica's own id (its corrections are the
+    system's, not the writer's)."""
+    origins = _new_origins(canvas_id, items, server_client)
     with transaction.atomic():
         rows = DocUpdate.objects.bulk_create(
             [DocUpdate(canvas_id=canvas_id, data=data, origin=origin[:80])
              for data, origin in items])
+        if origins:
+            ClientOrigin.objects.bulk_create(
+                [ClientOrigin(canvas_id=canvas_id, client_id=client, origin=origin[:80])
+                 for client, origin in origins.items()], ignore_conflicts=True)
         Canvas.objects.filter(id=canvas_id).update(updated=timezone.now())
+    _known.update((canvas_id, client) for client in origins)
     return [row.seq for row in rows]
+
+
+#: (canvas, client id) pairs this process has recorded: each is written once, not per batch.
+_known: set[tuple[str, int]] = set()
+_KNOWN_LIMIT = 200_000
+
+
+def _new_origins(canvas_id: str, items: list[tuple[bytes, str]],
+                 server_client: int | None) -> dict[int, str]:
+    if len(_known) > _KNOWN_LIMIT:
+        _known.clear()
+    found: dict[int, str] = {}
+    for data, origin in items:
+        try:
+            clients = new_writers(data, {})
+        except (ValueError, IndexError):
+            continue  # not ours to judge here: the replica refused what it could not read
+        for client in clients:
+            if (canvas_id, client) not in _known and client not in found:
+                found[client] = "system" if client == server_client else origin
+    return found
+
+
+def client_origins(canvas_id: str, clients: set[int] | None = None) -> dict[int, str]:
+    """Who writes under each client id of the canvas (all of them, or ``clients``)."""
+    rows = ClientOrigin.objects.filter(canvas_id=canvas_id)
+    if clients is not None:
+        rows = rows.filter(client_id__in=list(clients))
+    return dict(rows.values_list("client_id", "origin"))
 
 
 def updates_since(canvas_id: str, seq: int) -> Loaded:

@@ -31,6 +31,7 @@ from .protocol import (
     parse_awareness,
     sync_update,
 )
+from .yjs_positions import new_writers, read_state_vector
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,10 @@ ROOTS: dict[str, type] = {"content": Text, "draft": Text, "comments": Map, "sugg
 
 class InvalidUpdate(ValueError):
     """The bytes are not a Y update pycrdt can apply."""
+
+
+class ForeignWriter(Exception):
+    """The update writes under a client id that belongs to someone else."""
 
 
 class DocumentTooLarge(Exception):
@@ -123,6 +128,7 @@ class Replica:
         # People's edits since the last checkpoint version (see _maybe_checkpoint).
         self._edited_at: float | None = None
         self._last_editor: int | None = None
+        self.origins: dict[int, str] = {}
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -139,6 +145,9 @@ class Replica:
             await self.stop(flush=False)
             raise
         self.max_seq = max(self.max_seq, loaded.max_seq)
+        # Who writes under which client id (provenance): loaded once, then kept up to date.
+        self.origins = await database_sync_to_async(persistence.client_origins)(
+            self.canvas_id)
         self.size = len(self.doc.get_update())
         self._tasks.append(asyncio.create_task(self._poll_log()))
 
@@ -234,9 +243,12 @@ class Replica:
     async def receive_update(self, update: bytes, origin: str,
                              user_id: int | None = None, writer: Writer | None = None) -> None:
         """A connection's update: apply (stamping comment authors), log, relay."""
+        writers = await self._check_writers(update, origin)
         if self.size + len(update) > settings.CANVAS_MAX_DOC and self.would_change(update):
             raise DocumentTooLarge
         change = self._apply(update, writer)
+        for client in writers:
+            self.origins.setdefault(client, origin)
         if change is None:
             return
         self._edited_at = time.monotonic()
@@ -249,6 +261,23 @@ class Replica:
         if len(self._writes) > MAX_QUEUED_WRITES:
             await write.done
 
+    async def _check_writers(self, update: bytes, origin: str) -> set[int]:
+        """The client ids ``update`` writes new content under; ForeignWriter when one of
+        them belongs to someone else (one lookup per client id this replica has not met:
+        another process may have recorded it)."""
+        try:
+            writers = new_writers(update, read_state_vector(self.doc.get_state()))
+        except (ValueError, IndexError) as exc:
+            raise InvalidUpdate(f"unreadable update: {exc}") from exc
+        unknown = writers - self.origins.keys()
+        if unknown:
+            self.origins.update(await database_sync_to_async(persistence.client_origins)(
+                self.canvas_id, unknown))
+        for client in writers:
+            if self.origins.get(client, origin) != origin:
+                raise ForeignWriter(client)
+        return writers
+
     async def _write_loop(self) -> None:
         try:
             while self._writes:
@@ -259,7 +288,8 @@ class Replica:
                 batch, self._writes = self._writes, []
                 try:
                     seqs = await database_sync_to_async(persistence.append_updates)(
-                        self.canvas_id, [(w.update, w.origin) for w in batch])
+                        self.canvas_id, [(w.update, w.origin) for w in batch],
+                        self.doc.client_id)
                 except Exception as exc:
                     logger.exception("could not append updates of %s", self.canvas_id)
                     for write in batch + self._writes:

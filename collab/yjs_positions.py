@@ -113,11 +113,27 @@ class Block:
     clock: int
     text: str | None  # None: not a string, or deleted
     length: int  # in clock units (UTF-16 for strings)
+    kind: str = "item"  # or "gc" (garbage-collected), "skip" (a gap in an update)
 
 
 def blocks_of(doc: Doc) -> dict[int, list[Block]]:
     """Every block of every client, sorted by clock; deleted ones have text None."""
-    r = _Reader(doc.get_update())
+    return blocks_of_update(doc.get_update())
+
+
+def new_writers(update: bytes, state_vector: dict[int, int]) -> set[int]:
+    """The client ids under which ``update`` writes something a document with
+    ``state_vector`` does not have yet (deletions name others' items: they do not count).
+
+    Raises ValueError (or IndexError) for bytes that are not a v1 update."""
+    return {client for client, blocks in blocks_of_update(update).items()
+            if any(b.kind != "skip" and b.clock + b.length > state_vector.get(client, 0)
+                   for b in blocks)}
+
+
+def blocks_of_update(update: bytes) -> dict[int, list[Block]]:
+    """The blocks a v1 update carries, per client, sorted by clock."""
+    r = _Reader(bytes(update))
     clients: dict[int, list[Block]] = {}
     for _ in range(r.uint()):
         count, client, clock = r.uint(), r.uint(), r.uint()
@@ -127,7 +143,7 @@ def blocks_of(doc: Doc) -> dict[int, list[Block]]:
             ref = info & 0x1F
             if ref in (0, 10):  # GC, Skip
                 n = r.uint()
-                out.append(Block(clock, None, n))
+                out.append(Block(clock, None, n, "skip" if ref == 10 else "gc"))
                 clock += n
                 continue
             if info & 0x80:
