@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from collab.persistence import load_text
 
-from . import chat, versions
+from . import chat, provenance, versions
 from .access import require_role
 from .models import Message, Role, Version
 from .notices import refuse
@@ -112,6 +112,15 @@ def version_save(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
         return refuse("Name the version (up to 200 characters).")
     versions.make_version(canvas.id, Version.Reason.MANUAL, label, author=request.user)
     return _panel(request, canvas, membership)
+
+
+@login_required
+@require_GET
+def authors(request: HttpRequest, canvas_id: uuid.UUID) -> JsonResponse:
+    """Who writes under each Yjs client id of the canvas (the editor's Authors view)."""
+    canvas, _ = require_role(request.user, canvas_id)
+    return JsonResponse({"authors": {str(client): author for client, author
+                                     in provenance.authors(canvas).items()}})
 
 
 @login_required

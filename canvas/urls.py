@@ -37,6 +37,7 @@ urlpatterns = [
          name="version_save"),
     path("canvases/<uuid:canvas_id>/history/last-turn", history_views.last_turn,
          name="last_turn"),
+    path("canvases/<uuid:canvas_id>/authors", history_views.authors, name="authors"),
     path("canvases/<uuid:canvas_id>/history/<int:version_id>/", history_views.version_view,
          name="version_view"),
     path("canvases/<uuid:canvas_id>/history/<int:version_id>/changes",

@@ -422,6 +422,48 @@ def test_commenter_comments_and_resolves_but_cannot_change_the_text(open_page, m
     assert_no_page_errors(page_a, page_c)
 
 
+def test_authors_view_colours_each_persons_text_and_survives_a_reload(open_page, make_user):
+    alice, bob = make_user("alice"), make_user("bob")
+    canvas = create_canvas(alice, "Two hands", "document")
+    member(canvas, bob)
+    page_a = open_page(alice, canvas)
+    page_b = open_page(bob, canvas)
+    page_a.locator(".cm-content").click()
+    page_a.keyboard.type("Intro by alice.\n\n")
+    all_show((page_a, page_b), "Intro by alice.\n\n", "alice's paragraph")
+    put_caret_after(page_b, "Intro by alice.\n\n")
+    page_b.keyboard.type("Details by bob.")
+    expected = "Intro by alice.\n\nDetails by bob."
+    all_show((page_a, page_b), expected, "bob's paragraph")
+    put_caret_after(page_a, "Intro")  # alice edits elsewhere afterwards
+    page_a.keyboard.type(" (new)")
+    expected = "Intro (new) by alice.\n\nDetails by bob."
+    all_show((page_a, page_b), expected, "alice's later edit")
+
+    def check(page):
+        page.locator(".authors-toggle").click()
+        expect(page.locator(".authors-toggle")).to_have_attribute("aria-pressed", "true")
+        bobs = page.locator('.cm-author[data-author="bob"]')
+        expect(bobs).to_have_text(["Details by bob."])
+        expect(bobs.first).to_have_attribute("title", "Written by bob")
+        # Her later insertion sits inside her own run: one mark.
+        expect(page.locator('.cm-author[data-author="alice"]')).to_have_text(
+            ["Intro (new) by alice."])
+        expect(page.locator(".authors-legend-entry")).to_have_text(["alice", "bob"])
+        # Two colours, not one.
+        classes = {page.locator('.cm-author[data-author="alice"]').first.get_attribute("class"),
+                   bobs.first.get_attribute("class")}
+        assert len(classes) == 2
+
+    check(page_a)
+    page_a.reload()
+    page_a.wait_for_function("() => window.canvasEditor && canvasEditor.isSynced()")
+    check(page_a)
+    page_a.locator(".authors-toggle").click()
+    expect(page_a.locator(".cm-author")).to_have_count(0)
+    assert_no_page_errors(page_a, page_b)
+
+
 # --- e. comments ----------------------------------------------------------------------------------
 
 

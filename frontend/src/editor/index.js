@@ -4,6 +4,7 @@
 import * as Y from "yjs";
 import { Awareness } from "y-protocols/awareness";
 import { setupAssistantUI } from "./assistant/index.js";
+import { authorsExtension, setupAuthorsToggle } from "./authors.js";
 import { createEditor } from "./editor.js";
 import { lastTurnExtension, setupLastTurnToggle } from "./last-turn.js";
 import { setupMarkdownView } from "./markdown-view.js";
@@ -64,7 +65,7 @@ export async function mountEditor(mount) {
   const editor = createEditor({
     parent: editorPane, ytext, awareness, undoManager,
     kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
-    extensions: [...assistantUI.extensions, lastTurnExtension],
+    extensions: [...assistantUI.extensions, lastTurnExtension, authorsExtension],
   });
   assistantUI.attach(editor.view, {
     panelElement: document.getElementById("comments-panel"),
@@ -72,6 +73,10 @@ export async function mountEditor(mount) {
     overlay: document.getElementById("draft-overlay"),
   });
   setupLastTurnToggle({
+    toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
+    canvasId: config.canvasId, notify,
+  });
+  setupAuthorsToggle({
     toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
     canvasId: config.canvasId, notify,
   });

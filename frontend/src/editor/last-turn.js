@@ -2,23 +2,13 @@
 // last turn wrote. The server gives that turn's Y update; the items it inserted are found in
 // the live Y.Text by their ids, so the highlight follows every edit made since.
 import * as Y from "yjs";
-import { StateEffect, StateField } from "@codemirror/state";
-import { Decoration, EditorView } from "@codemirror/view";
+import { Decoration } from "@codemirror/view";
+import { decorationLayer } from "./decoration-layer.js";
 
-const setRanges = StateEffect.define();
 const mark = Decoration.mark({ class: "cm-last-turn" });
+const layer = decorationLayer();
 
-const lastTurnField = StateField.define({
-  create: () => Decoration.none,
-  update(decorations, transaction) {
-    decorations = decorations.map(transaction.changes);
-    for (const effect of transaction.effects) if (effect.is(setRanges)) decorations = effect.value;
-    return decorations;
-  },
-  provide: (field) => EditorView.decorations.from(field),
-});
-
-export const lastTurnExtension = [lastTurnField];
+export const lastTurnExtension = layer.extension;
 
 function base64ToBytes(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -103,7 +93,7 @@ export function setupLastTurnToggle({ toolbar, view, ytext, canvasId, notify }) 
     const length = view.state.doc.length;
     const decorations = Decoration.set(
       ranges.filter(([from, to]) => to <= length && from < to).map(([from, to]) => mark.range(from, to)));
-    view.dispatch({ effects: setRanges.of(decorations) });
+    layer.set(view, decorations);
     if (!ranges.length) notify("What the assistant wrote last has since been removed.");
     return true;
   }
@@ -111,7 +101,7 @@ export function setupLastTurnToggle({ toolbar, view, ytext, canvasId, notify }) 
   button.addEventListener("click", async () => {
     const on = button.getAttribute("aria-pressed") !== "true";
     if (!on) {
-      view.dispatch({ effects: setRanges.of(Decoration.none) });
+      layer.clear(view);
       button.setAttribute("aria-pressed", "false");
       return;
     }
