@@ -22,7 +22,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from pycrdt import Doc, Map, Text
 
-from . import persistence, relay, signals
+from . import persistence, presence_board, relay, signals
 from .comment_stamps import Writer, stamp
 from .protocol import (
     AwarenessEntry,
@@ -129,6 +129,7 @@ class Replica:
         self._edited_at: float | None = None
         self._last_editor: int | None = None
         self.origins: dict[int, str] = {}
+        self._presence_post: asyncio.Task | None = None
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -159,6 +160,9 @@ class Replica:
             if self._appended_since_compaction:
                 await self._compact()
         self.closed = True
+        if self._presence_post is not None:  # its last post clears the board
+            with contextlib.suppress(BaseException):
+                await self._presence_post
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -466,10 +470,26 @@ class Replica:
         self._prune_awareness(now)
         if not accepted:
             return
+        self._post_presence_soon()
         update = encode_awareness(accepted)
         await self._fanout(awareness_frame(update))
         if publish:
             await self._group_send(relay.awareness_message(update))
+
+    def _post_presence_soon(self) -> None:
+        """Post the live states to the presence board, at most every PUBLISH_EVERY s."""
+        if self._presence_post is None or self._presence_post.done():
+            self._presence_post = asyncio.create_task(self._post_presence())
+
+    async def _post_presence(self) -> None:
+        await asyncio.sleep(presence_board.PUBLISH_EVERY)
+        now = time.monotonic()
+        states = {client: s.state for client, s in self.awareness.items()
+                  if s.state != "null" and now - s.updated < AWARENESS_TIMEOUT}
+        try:
+            await presence_board.publish(self.canvas_id, states)
+        except Exception:  # presence is a courtesy: never let it break the room
+            logger.warning("could not post presence of %s", self.canvas_id, exc_info=True)
 
     def _prune_awareness(self, now: float) -> None:
         stale = [client for client, state in self.awareness.items()
@@ -484,6 +504,7 @@ class Replica:
         for entry in gone:
             del self.awareness[entry.client_id]
         if gone:
+            self._post_presence_soon()
             update = encode_awareness(gone)
             await self._fanout(awareness_frame(update))
             await self._group_send(relay.awareness_message(update))

@@ -265,6 +265,20 @@ class Positions:
             return b"\x01" + _uint(len(name)) + name + _int(assoc)
         return b"\x00" + _uint(j["item"]["client"]) + _uint(j["item"]["clock"]) + _int(assoc)
 
+    def index_of(self, client: int, clock: int) -> int | None:
+        """The code point index of the character with Yjs id (client, clock) in this text,
+        or None when it was deleted or is not a character of this text."""
+        blocks = self.blocks.get(client, [])
+        i = bisect.bisect_right(self.clocks.get(client, []), clock) - 1
+        if i < 0 or clock >= blocks[i].clock + blocks[i].length or blocks[i].text is None:
+            return None
+        try:
+            return self.decode(b"\x00" + _uint(client) + _uint(clock) + _int(0))
+        except BaseException as exc:  # LookupError, or a pycrdt panic on a foreign id
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            return None
+
     def decode(self, data: bytes) -> int:
         """A Yjs relative position as a code point index (Yjs createAbsolutePosition...)."""
         r = _Reader(bytes(data))

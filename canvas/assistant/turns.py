@@ -22,7 +22,7 @@ from canvas import chat
 from canvas.models import Canvas, Membership, Message, Role, Version
 from canvas.versions import make_version
 
-from . import config, prompts, selection
+from . import config, prompts, room, selection
 from .applier import APPLIED, FAILED, HELD, SKIPPED, Applier, ApplyOptions
 from .fork import Snapshot
 from .peer import AssistantPeer
@@ -269,7 +269,11 @@ class TurnRunner:
             kind=target.kind, language=target.get_language_display(), text=text,
             request=ask, selection=sel.quote if sel else None, window=window,
             history=self._history(),
-            extra_instructions=prompts.COMMENTER_NOTE if self.comments_only else "")
+            extra_instructions="\n\n".join(note for note in (
+                prompts.COMMENTER_NOTE if self.comments_only else "",
+                room.describe(str(target.id), self.peer.doc, code=target.kind == "code",
+                              asker_id=request.author_id if request else None,
+                              window=window)) if note))
         client = config.client()
         earlier_notes: list[str] = []  # what failed in the round before a correction round
         for round_number in range(MAX_ROUNDS):

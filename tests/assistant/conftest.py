@@ -13,8 +13,9 @@ from collab import persistence, positions
 class Human:
     """A person editing the canvas: a pycrdt peer whose updates go to the log."""
 
-    def __init__(self, canvas_id) -> None:
+    def __init__(self, canvas_id, origin: str = "user:1") -> None:
         self.canvas_id = str(canvas_id)
+        self.origin = origin
         self.doc = persistence.load_doc(self.canvas_id)
         self.text = self.doc.get("content", type=Text)
         self.comments = self.doc.get("comments", type=Map)
@@ -31,7 +32,7 @@ class Human:
     def _flush(self) -> None:
         updates, self._updates = self._updates, []
         if updates:
-            persistence.append_updates(self.canvas_id, [(u, "user:1") for u in updates])
+            persistence.append_updates(self.canvas_id, [(u, self.origin) for u in updates])
 
     def insert(self, index: int, value: str) -> None:
         positions.insert(self.text, index, value)

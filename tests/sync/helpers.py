@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
 from collab.client import SyncClient
@@ -65,3 +66,32 @@ async def http_post(base_url: str, session: str, path: str, data: dict,
         token = http.cookies.get("csrftoken", "")
         return await http.post(path, data=data,
                                headers={"X-CSRFToken": token, "Referer": base_url + "/"})
+
+
+class Socket(ApplicationCommunicator):
+    """A WebSocket client speaking ASGI to the app in this process (channels.testing's
+    WebsocketCommunicator needs daphne, which we do not install)."""
+
+    def __init__(self, path: str, headers: list[tuple[bytes, bytes]]) -> None:
+        from canvas.asgi import application
+
+        super().__init__(application, {
+            "type": "websocket", "path": path, "raw_path": path.encode(), "headers": headers,
+            "query_string": b"", "scheme": "ws", "subprotocols": [],
+            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)})
+
+    async def connect(self) -> bool:
+        await self.send_input({"type": "websocket.connect"})
+        return (await self.receive_output(5))["type"] == "websocket.accept"
+
+    async def send_to(self, bytes_data: bytes) -> None:
+        await self.send_input({"type": "websocket.receive", "bytes": bytes_data})
+
+    async def receive_from(self, timeout: float = 5) -> bytes:
+        message = await self.receive_output(timeout)
+        assert message["type"] == "websocket.send", message
+        return message["bytes"]
+
+    async def disconnect(self) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": 1000})
+        await self.wait(2)

@@ -7,7 +7,6 @@ import asyncio
 import json
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from websockets.exceptions import InvalidStatus
 
 from collab import replica as replicas
@@ -22,7 +21,7 @@ from collab.protocol import (
     parse_frame,
     sync_step1,
 )
-from tests.sync.helpers import converge, http_post
+from tests.sync.helpers import Socket, converge, http_post
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -39,35 +38,6 @@ def presence(client_id: int, state: dict | str, clock: int = 1) -> bytes:
 
 
 # --- in-process sockets: close codes, and what the server keeps afterwards -----------------
-
-
-class Socket(ApplicationCommunicator):
-    """A WebSocket client speaking ASGI to the app in this process (channels.testing's
-    WebsocketCommunicator needs daphne, which we do not install)."""
-
-    def __init__(self, path: str, headers: list[tuple[bytes, bytes]]) -> None:
-        from canvas.asgi import application
-
-        super().__init__(application, {
-            "type": "websocket", "path": path, "raw_path": path.encode(), "headers": headers,
-            "query_string": b"", "scheme": "ws", "subprotocols": [],
-            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)})
-
-    async def connect(self) -> bool:
-        await self.send_input({"type": "websocket.connect"})
-        return (await self.receive_output(5))["type"] == "websocket.accept"
-
-    async def send_to(self, bytes_data: bytes) -> None:
-        await self.send_input({"type": "websocket.receive", "bytes": bytes_data})
-
-    async def receive_from(self, timeout: float = 5) -> bytes:
-        message = await self.receive_output(timeout)
-        assert message["type"] == "websocket.send", message
-        return message["bytes"]
-
-    async def disconnect(self) -> None:
-        await self.send_input({"type": "websocket.disconnect", "code": 1000})
-        await self.wait(2)
 
 
 async def socket(cast, who="owner") -> Socket:

@@ -1,0 +1,156 @@
+"""What the model is told about the room: who is here, where their cursors are, and which
+passages people edited in the last few minutes, so it can leave them alone unless asked.
+
+Cursors come from the presence board (collab.presence_board), recent edits from the update
+log (rows of the last RECENT_SECONDS written by people); both are placed in the text the
+turn shows the model through the Yjs ids of their characters (collab.yjs_positions).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from pycrdt import Doc, Text
+
+from collab import presence_board
+from collab.models import DocUpdate
+from collab.yjs_positions import Positions, blocks_of_update
+
+RECENT_SECONDS = 300
+QUOTE_CHARS = 80
+MAX_PASSAGES = 3  # per person
+
+
+@dataclass
+class Person:
+    name: str
+    cursor: str = ""  # a quote of where it is, or of the selection
+    edited: list[tuple[str, float]] = field(default_factory=list)  # (passage, seconds ago)
+
+
+def _passage(text: str, at: int, code: bool) -> str:
+    """The line (code) or paragraph (prose) around ``at``, quoted short."""
+    if code:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+    else:
+        start = text.rfind("\n\n", 0, at)
+        start = 0 if start < 0 else start + 2
+        end = text.find("\n\n", at)
+    end = len(text) if end < 0 else end
+    passage = " ".join(text[start:end].split())
+    return passage if len(passage) <= QUOTE_CHARS else passage[:QUOTE_CHARS - 1] + "…"
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 10:
+        return "just now"
+    if seconds < 90:
+        return f"{int(seconds)} s ago"
+    return f"{round(seconds / 60)} min ago"
+
+
+def _index(positions: Positions, end: object) -> int | None:
+    """Where a Yjs relative position (as y-codemirror.next puts it in presence) points."""
+    if not isinstance(end, dict):
+        return None
+    item = end.get("item")
+    if item is None:
+        return len(positions.value) if end.get("tname") else None  # the end of the text
+    try:
+        return positions.index_of(int(item["client"]), int(item["clock"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _cursor(positions: Positions, text: str, cursor: object, code: bool,
+            window: tuple[int, int]) -> str:
+    if not isinstance(cursor, dict):
+        return ""
+    anchor, head = _index(positions, cursor.get("anchor")), _index(positions, cursor.get("head"))
+    if anchor is None and head is None:
+        return ""
+    at = anchor if anchor is not None else head
+    if not window[0] <= at <= window[1]:
+        return ""
+    if anchor is not None and head is not None and anchor != head:
+        start, end = sorted((anchor, head))
+        selected = " ".join(text[start:end].split())
+        if len(selected) > QUOTE_CHARS:
+            selected = selected[:QUOTE_CHARS - 1] + "…"
+        return f"has selected “{selected}”"
+    return f"has the cursor in “{_passage(text, anchor if anchor is not None else head, code)}”"
+
+
+def describe(canvas_id: str, doc: Doc, code: bool, asker_id: int | None = None,
+             window: tuple[int, int] | None = None) -> str:
+    """A few lines for the prompt, or "" when nobody else is here or edited lately. Only
+    what lies in ``window`` (the part of the text the model is shown) is mentioned."""
+    board = presence_board.read(canvas_id)
+    since = timezone.now() - timedelta(seconds=RECENT_SECONDS)
+    rows = list(DocUpdate.objects.filter(canvas_id=canvas_id, created__gte=since,
+                                         origin__startswith="user:")
+                .order_by("-seq").values_list("origin", "data", "created")[:500])
+    if not board and not rows:
+        return ""  # nobody here, nothing recent: spare reading the document's blocks
+    positions = Positions(doc.get("content", type=Text))
+    text = positions.value
+    low, high = window if window is not None else (0, len(text))
+    people: dict[object, Person] = {}
+
+    for state in board.values():
+        user = state.get("user")
+        if not isinstance(user, dict) or user.get("isAssistant") or "id" not in user:
+            continue
+        person = people.setdefault(user["id"], Person(str(user.get("name") or "someone")))
+        person.cursor = person.cursor or _cursor(positions, text, state.get("cursor"), code,
+                                                 (low, high))
+
+    now = time.time()
+    seen: set[tuple[object, str]] = set()
+    for origin, data, created in rows:
+        user_id = int(origin.split(":", 1)[1]) if origin[5:].isdigit() else origin
+        try:
+            blocks = blocks_of_update(bytes(data))
+        except (ValueError, IndexError):
+            continue
+        for client, client_blocks in blocks.items():
+            for block in client_blocks:
+                at = positions.index_of(client, block.clock) if block.text else None
+                if at is None or not low <= at <= high:
+                    continue
+                passage = _passage(text, at, code)
+                if not passage or (user_id, passage) in seen:
+                    continue
+                seen.add((user_id, passage))
+                person = people.setdefault(user_id, Person(""))
+                if len(person.edited) < MAX_PASSAGES:
+                    person.edited.append((passage, now - created.timestamp()))
+    _name_people(people)
+    lines = []
+    for key, person in people.items():
+        parts = []
+        if person.cursor:
+            parts.append(person.cursor)
+        if person.edited:
+            parts.append("edited " + "; ".join(f"“{p}” ({_ago(s)})" for p, s in person.edited))
+        if not parts:
+            continue
+        asking = " (asking you now)" if key == asker_id else ""
+        lines.append(f"- {person.name}{asking}: " + ", ".join(parts))
+    if not lines:
+        return ""
+    return ("People in the room and where they are working. Do not rewrite or edit these "
+            "passages unless the request is about them; their typing merges with yours:\n"
+            + "\n".join(lines))
+
+
+def _name_people(people: dict[object, Person]) -> None:
+    unnamed = [k for k, p in people.items() if not p.name and isinstance(k, int)]
+    names = dict(get_user_model().objects.filter(pk__in=unnamed).values_list("pk", "username"))
+    for key, person in people.items():
+        person.name = person.name or names.get(key, "someone")
