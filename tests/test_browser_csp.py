@@ -2,7 +2,8 @@
 
 Two people edit one code canvas (typing, remote cursors), chat with the assistant, open History,
 Share (an invite link) and Publish, run the preview (a frame from the preview origin) and open the
-published page and the admin, and the browser reports no CSP violation anywhere: none in the
+published page, the list, log-in and sign-up pages and the admin, and the browser reports no
+CSP violation anywhere: none in the
 pages (``securitypolicyviolation``) and no "Refused to ..." / Content Security Policy message in
 any frame's console.
 """
@@ -182,6 +183,14 @@ def test_the_app_runs_under_its_policy_without_a_violation(watch, make_user, fak
     published.goto(f"{server.url}/p/{publication.token}/")
     inside = published.frame_locator("iframe")
     expect(inside.locator("#count")).to_have_text("Clicked 0")
+
+    # The list of canvases, and the pages of someone signed out.
+    page_a.goto("/")
+    expect(page_a.locator("#create-form")).to_be_visible()
+    visitor = watch.page(watch.context())
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        visitor.goto(path)
+        expect(visitor.locator("form button[type=submit]").last).to_be_visible()
 
     # The admin (its own scripts and styles, all files) under the same policy.
     django_user_model.objects.create_superuser("admin", password=PASSWORD)

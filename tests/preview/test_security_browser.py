@@ -125,6 +125,10 @@ def test_navigating_elsewhere_is_refused_by_the_app_page(make_user, preview_page
     assert len(refused) >= len(SELF_NAVIGATIONS), refused
     assert all(v["directive"] == "frame-src" and v["blocked"].startswith(listener.url)
                for v in refused), refused
+    # The host says where the preview tried to go (for the person, and for "Fix with assistant").
+    hangs = page.evaluate("() => window.__preview.hangs")
+    assert [h["refused"].startswith(listener.url) for h in hangs] == [True] * len(SELF_NAVIGATIONS)
+    expect(page.locator("#preview-root [data-preview-hang]")).to_contain_text(listener.url)
 
 
 def test_self_navigation_within_the_preview_origin_is_a_contained_residual(
@@ -149,6 +153,8 @@ def test_self_navigation_within_the_preview_origin_is_a_contained_residual(
     ways = {label: how for label, how in SELF_NAVIGATIONS.items() if label != "form post"}
     navigate_each_way(page, live_server_url, ways)  # the preview origin (the app is on localhost)
     assert page.evaluate("() => window.__violations") == []  # not refused: the residual
+    hangs = page.evaluate("() => window.__preview.hangs")
+    assert [h["refused"] for h in hangs] == [None] * len(ways)
     assert len({r.url for r in sent}) == len(ways), "the residual channel was not exercised"
     assert all(r.url.startswith(live_server_url + "/self-") for r in sent)
     assert all("cookie" not in r.all_headers() for r in sent)
