@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "canvas.csp.CanvasCSPMiddleware",  # after WhiteNoise: static files need no policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -160,6 +163,30 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Served over HTTPS (SECURE_COOKIES=1): browsers are told to come back only over HTTPS.
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SESSION_COOKIE_SECURE
+
+# Content-Security-Policy of the app's pages (django-csp; canvas/csp.py adds per request the
+# preview origin to frame-src and the ws:/wss: origin of this host to connect-src). The preview
+# frame and published pages live on the preview origin and send their own, stricter headers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],  # bundles only: no inline script, no eval (htmx allowEval is off)
+        # CodeMirror mounts its themes as <style> elements: they carry the page's nonce
+        # (EditorView.cspNonce, read from <meta name="csp-nonce">).
+        "style-src": [SELF, NONCE],
+        # Style attributes: remote cursors and selections (y-codemirror.next) and rendered
+        # Markdown set them. Attributes cannot run script or load anything img-src refuses.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [NONE],  # replaced per request by the preview origin
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # Nothing frames the app (X-Frame-Options says DENY too): no clickjacking of Share.
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"

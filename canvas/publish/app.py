@@ -31,14 +31,14 @@ def app_page(request: HttpRequest, publication: Publication) -> HttpResponse:
     headers = {"ETag": tag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
                "Referrer-Policy": "no-referrer"}
     if request.headers.get("If-None-Match") == tag:
-        response = HttpResponse(status=304)
+        response = HttpResponse(status=304)  # with APP_CSP too: see views.page
     else:
         response = render(request, "publish/app.html", {
             "title": publication.canvas.title, "token": publication.token,
             "language": publication.canvas.language,
             "live": publication.mode == Publication.Mode.LIVE,
         })
-        response["Content-Security-Policy"] = APP_CSP
+    response["Content-Security-Policy"] = APP_CSP
     for name, value in headers.items():
         response[name] = value
     return response

@@ -114,7 +114,11 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     text = services.published_text(publication)
     tag = services.etag(publication, text)
     if request.headers.get("If-None-Match") == tag:
-        return _public_headers(HttpResponse(status=304), tag, True)
+        # The 304 names its policy too: browsers take a 304's headers into the cached page's,
+        # and the app's policy (added to responses that set none) would forbid embedding it.
+        not_modified = HttpResponse(status=304)
+        not_modified["Content-Security-Policy"] = PUBLIC_CSP
+        return _public_headers(not_modified, tag, True)
     rendered = markdown.render(text)
     response = render(request, "publish/document.html", {
         "title": publication.canvas.title, "rendered": rendered,

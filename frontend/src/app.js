@@ -67,6 +67,12 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// Read-only link fields select their whole text on focus, ready to copy (no inline onfocus: the CSP
+// allows no inline handlers).
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches?.("[data-select-on-focus]")) event.target.select();
+});
+
 // Auto-dismiss server-rendered notices after a while.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#notices .notice:not(.error)").forEach((n) => setTimeout(() => n.remove(), 6000));
@@ -111,6 +117,15 @@ window.canvasSetChatSelection = setChatSelection;
 
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-clear-selection]")) setChatSelection(null);
+});
+
+// A message the server took clears the form (an hx-on attribute would need eval, which the CSP
+// refuses).
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (form?.id !== "chat-form" || !event.detail.successful) return;
+  form.reset();
+  document.dispatchEvent(new CustomEvent("canvas:chat-sent"));
 });
 
 document.addEventListener("canvas:chat-sent", () => {

@@ -24,6 +24,9 @@ for (const [name, key] of Object.entries(kinds)) {
     window.__preview[key].push({...e.detail, at: performance.now()});
   }, true);
 }
+window.__violations = [];  // CSP violations of the app page itself (not of the frame)
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(
+    {directive: e.effectiveDirective, blocked: e.blockedURI}));
 window.__pageErrors = [];
 window.addEventListener('error', (e) => window.__pageErrors.push(String(e.message)));
 """

@@ -5,6 +5,12 @@ cookies, storage and DOM of the app, top navigation, pop-ups, and every way of s
 (fetch, XMLHttpRequest, WebSocket, EventSource, sendBeacon, image, script, CSS, link, ping, form
 posts, import(), nested frames, self-navigation). Each probe must fail in the frame, the listener
 must receive nothing, and the app page's cookie, URL and DOM must be unchanged.
+
+Ways for the frame to navigate itself (links, location, meta refresh, form posts) are checked one
+at a time: the app page's CSP allows frames from the preview origin only (issue #14), and browsers
+enforce a parent's frame-src on every navigation of its frames, before the frame's own
+form-action. A refused navigation replaces the frame's document with an error page, so the host
+stops the frame; inside the probe batch that would take the results with it.
 """
 
 from __future__ import annotations
@@ -24,9 +30,10 @@ PROBES_DIR = Path(__file__).parent / "probes"
 
 PROBES = (PROBES_DIR / "exfiltration.jsx").read_text()
 
-# Ways a frame can navigate itself. Only window.open is stopped in the frame; the others are the
-# residual channel of research/preview-sandbox.md §3.2 #12 (the Navigation API that could cancel
-# them is disabled for opaque origins, and CSP has no navigate-to).
+# Ways a frame can navigate itself. Only window.open and form posts are stopped in the frame; the
+# others were the residual channel of research/preview-sandbox.md §3.2 #12 (the Navigation API that
+# could cancel them is disabled for opaque origins, and CSP has no navigate-to). The app page's
+# frame-src now refuses them all unless they stay on the preview origin.
 SELF_NAVIGATIONS = {
     "location.href": 'location.href = L + "/self-href?code=1";',
     "location.assign": 'location.assign(L + "/self-assign");',
@@ -35,6 +42,10 @@ SELF_NAVIGATIONS = {
                   'document.body.append(a); a.click();',
     "meta refresh": 'const m = document.createElement("meta"); m.httpEquiv = "refresh"; '
                     'm.content = "0;url=" + L + "/self-refresh"; document.head.append(m);',
+    "form post": 'const f = document.createElement("form"); f.method = "post"; '
+                 'f.action = L + "/self-form"; const i = document.createElement("input"); '
+                 'i.name = "secret"; i.value = "1"; f.append(i); document.body.append(f); '
+                 'f.submit();',
 }
 NAVIGATE = (PROBES_DIR / "navigate.jsx").read_text()
 
@@ -87,16 +98,10 @@ def test_window_open_self_does_not_navigate(make_user, preview_page, listener):
         "Blocked window.open")
 
 
-def test_self_navigation_is_a_contained_residual(make_user, preview_page, listener):
-    """Documented residual, recorded so that nobody starts passing secrets into the preview: a
-    frame can still navigate itself, so that request can reach a server, but without cookies and
-    carrying only what the preview holds (the canvas code). The app notices that the frame left
-    its page and removes it; Reload starts a fresh one."""
-    owner = make_user("leaver")
-    canvas = create_canvas(owner, "Leaver", "code", "jsx")
-    page = preview_page(owner, canvas)
-    for number, (label, how) in enumerate(SELF_NAVIGATIONS.items(), start=1):
-        set_code(page, NAVIGATE % {"listener": listener.url, "how": how})
+def navigate_each_way(page, target: str, ways: dict[str, str]) -> None:
+    """Run each of ``ways`` towards ``target``; the host must stop the frame each time."""
+    for number, (label, how) in enumerate(ways.items(), start=1):
+        set_code(page, NAVIGATE % {"listener": target, "how": how})
         if number > 1:  # the stopped preview waits for Reload/Restart
             page.wait_for_timeout(400)
             page.locator("#preview-tabs [data-preview-reload]").click()
@@ -104,9 +109,55 @@ def test_self_navigation_is_a_contained_residual(make_user, preview_page, listen
                                ".length >= n", arg=number, timeout=10_000)
         expect(page.locator("#preview-root [data-preview-hang]")).to_contain_text("leave its page")
         assert page.locator("#preview-root iframe.preview-frame").count() == 0, label
-    assert listener.headers, "the residual channel was not exercised"
-    assert all("Cookie" not in headers for headers in listener.headers)
-    assert all(hit.split()[1].startswith("/self-") for hit in listener.probe_hits())
+
+
+def test_navigating_elsewhere_is_refused_by_the_app_page(make_user, preview_page, listener):
+    """Links, location, meta refresh and form posts towards another server: the app page's
+    frame-src refuses each before a request leaves (a violation names the listener), nothing
+    reaches the listener, and the host removes the frame that now shows an error page."""
+    owner = make_user("leaver")
+    canvas = create_canvas(owner, "Leaver", "code", "jsx")
+    page = preview_page(owner, canvas)
+    navigate_each_way(page, listener.url, SELF_NAVIGATIONS)
+    page.wait_for_timeout(1000)  # anything in flight would have arrived by now
+    assert listener.probe_hits() == []
+    refused = page.evaluate("() => window.__violations")
+    assert len(refused) >= len(SELF_NAVIGATIONS), refused
+    assert all(v["directive"] == "frame-src" and v["blocked"].startswith(listener.url)
+               for v in refused), refused
+    # The host says where the preview tried to go (for the person, and for "Fix with assistant").
+    hangs = page.evaluate("() => window.__preview.hangs")
+    assert [h["refused"].startswith(listener.url) for h in hangs] == [True] * len(SELF_NAVIGATIONS)
+    expect(page.locator("#preview-root [data-preview-hang]")).to_contain_text(listener.url)
+
+
+def test_self_navigation_within_the_preview_origin_is_a_contained_residual(
+        make_user, preview_page, live_server_url):
+    """Documented residual, recorded so that nobody starts passing secrets into the preview: the
+    frame can still navigate itself within the preview origin (frame-src must allow it), so that
+    request reaches our own preview server, without cookies and carrying only what the preview
+    holds (the canvas code). The app notices that the frame left its page and removes it; Reload
+    starts a fresh one."""
+    owner = make_user("stayer")
+    canvas = create_canvas(owner, "Stayer", "code", "jsx")
+    page = preview_page(owner, canvas)
+    sent = []
+    page.context.on("request", lambda request: sent.append(request)
+                    if "/self-" in request.url else None)
+    # A form post stays refused by the frame's own form-action: the frame is still there.
+    outcome = render(page, NAVIGATE % {"listener": live_server_url,
+                                       "how": SELF_NAVIGATIONS["form post"]})
+    assert outcome["rendered"], outcome
+    expect(frame(page).locator("#step")).to_have_text("still here")
+    assert sent == []
+    ways = {label: how for label, how in SELF_NAVIGATIONS.items() if label != "form post"}
+    navigate_each_way(page, live_server_url, ways)  # the preview origin (the app is on localhost)
+    assert page.evaluate("() => window.__violations") == []  # not refused: the residual
+    hangs = page.evaluate("() => window.__preview.hangs")
+    assert [h["refused"] for h in hangs] == [None] * len(ways)
+    assert len({r.url for r in sent}) == len(ways), "the residual channel was not exercised"
+    assert all(r.url.startswith(live_server_url + "/self-") for r in sent)
+    assert all("cookie" not in r.all_headers() for r in sent)
 
 
 def test_forged_and_oversized_messages_are_ignored(make_user, preview_page):

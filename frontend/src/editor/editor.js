@@ -22,6 +22,11 @@ export const MAX_INSERT_BYTES = 900 * 1024;
 
 const utf8Length = (text) => new TextEncoder().encode(text).length;
 
+/** The page's CSP nonce (templates/canvas/page.html): CodeMirror puts it on its <style> elements. */
+export function cspNonce() {
+  return document.querySelector('meta[name="csp-nonce"]')?.content || "";
+}
+
 function insertSizeGuard(notify) {
   return EditorState.transactionFilter.of((tr) => {
     if (!tr.docChanged || !tr.isUserEvent("input") && !tr.isUserEvent("move")) return tr;
@@ -50,6 +55,7 @@ export function createEditor({ parent, ytext, awareness, undoManager, kind, lang
   const theme = themeExtensions();
 
   const extensions = [
+    EditorView.cspNonce.of(cspNonce()),
     isCode ? [lineNumbers(), highlightActiveLineGutter(), foldGutter()] : [],
     highlightSpecialChars(),
     drawSelection(),

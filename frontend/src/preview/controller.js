@@ -198,7 +198,7 @@ export class PreviewController {
       container: this.stage,
       title: `Preview of ${this.title}`,
       onMessage: (type, data, frame) => this.onMessage(type, data, frame),
-      onHang: (frame, why, silentFor) => this.onHang(frame, why, silentFor),
+      onHang: (frame, why, silentFor, refused) => this.onHang(frame, why, silentFor, refused),
       onTimeout: (frame) => this.onTimeout(frame),
     });
     host.iframe.classList.add("is-loading");
@@ -250,7 +250,7 @@ export class PreviewController {
     }
   }
 
-  onHang(frame, why, silentFor = 0) {
+  onHang(frame, why, silentFor = 0, refused = null) {
     if (frame !== this.active && frame !== this.incoming) return;
     frame.destroy();
     if (frame === this.active) this.active = null;
@@ -260,14 +260,14 @@ export class PreviewController {
     this.stopped = true;
     this.renderedText = null;
     const text = why === "navigated"
-      ? "The preview tried to leave its page and was stopped."
+      ? `The preview tried to leave its page${refused ? ` (for ${refused}, which the page refused)` : ""} and was stopped.`
       : "The preview stopped responding (an endless loop?). Edit the code, then Restart.";
     this.hangBox.querySelector("[data-preview-hang-text]").textContent = text;
     this.hangBox.hidden = false;
     this.setStatus("Stopped responding", "hung");
     const error = { phase: "timeout", name: "Timeout", message: text, line: null };
     this.error = error;
-    this.root.dispatchEvent(new CustomEvent("preview:hang", { detail: { why, silentFor } }));
+    this.root.dispatchEvent(new CustomEvent("preview:hang", { detail: { why, silentFor, refused } }));
   }
 
   onTimeout(frame) {

@@ -28,8 +28,9 @@ function approximateSize(value) {
 }
 
 /**
- * A preview iframe. `onMessage(type, data, host)` gets validated messages; `onHang(host)` fires once
- * when a ready frame stops beating, `onTimeout(host)` when it never becomes ready.
+ * A preview iframe. `onMessage(type, data, host)` gets validated messages; `onHang(host, why)` fires once
+ * when a ready frame stops beating or navigates (with the URL the page refused it, if it did),
+ * `onTimeout(host)` when it never becomes ready.
  */
 export class FrameHost {
   constructor({ frameUrl, parentOrigin, kind, container, onMessage, onHang, onTimeout, title = "Preview" }) {
@@ -59,13 +60,24 @@ export class FrameHost {
     url.searchParams.set("parent", parentOrigin);
     if (kind) url.searchParams.set("kind", kind); // which runtime files the shell preloads
     iframe.src = url.toString();
+    // The page's CSP frame-src refuses the frame's navigations to other origins (a link, a form
+    // post): the browser reports it here, then puts an error page in the frame (the load below).
+    this.refused = null;
+    this.violationListener = (event) => {
+      if (event.effectiveDirective === "frame-src") this.refused = { url: event.blockedURI, at: performance.now() };
+    };
+    document.addEventListener("securitypolicyviolation", this.violationListener);
     // A second load means the frame navigated itself somewhere: never trust what it became.
     iframe.addEventListener("load", () => {
       this.loads += 1;
       if (this.loads > 1 && !this.destroyed) {
-        this.onMessage("console", { level: "warn", text: "The preview navigated away from its page; it was stopped." }, this);
+        const refused = this.refused && performance.now() - this.refused.at < 2000 ? this.refused.url : null;
+        const text = refused
+          ? `The preview tried to open ${refused}; the page refused it, and the preview was stopped.`
+          : "The preview navigated away from its page; it was stopped.";
+        this.onMessage("console", { level: "warn", text }, this);
         this.hung = true;
-        this.onHang?.(this, "navigated");
+        this.onHang?.(this, "navigated", 0, refused);
       }
     });
     this.iframe = iframe;
@@ -152,6 +164,7 @@ export class FrameHost {
     this.destroyed = true;
     clearInterval(this.watchdog);
     window.removeEventListener("message", this.listener);
+    document.removeEventListener("securitypolicyviolation", this.violationListener);
     this.iframe.remove();
   }
 }
