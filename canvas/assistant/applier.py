@@ -82,6 +82,10 @@ class ItemResult:
         return out
 
 
+#: Bytes kept free below the size limit when text streams in (item headers, ids).
+GROWTH_MARGIN = 256
+
+
 @dataclass
 class ApplyOptions:
     selection: tuple[int, int] | None = None  # code points of the snapshot text
@@ -258,6 +262,11 @@ class Applier:
         if not content.strip():
             return True
         return len(shown) >= SHRINK_MIN_CHARS and len(content) < SHRINK_LIMIT * len(shown)
+
+    def room_to_grow(self) -> int:
+        """Bytes of text the live document may still take within its size limit (less a
+        margin for the CRDT's own bookkeeping of each insertion)."""
+        return max(0, self.options.max_doc - self._live.size() - GROWTH_MARGIN)
 
     def append_streamed(self, chunk: str) -> None:
         """A rewrite of an empty canvas is typed straight in as it streams."""

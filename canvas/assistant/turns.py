@@ -121,7 +121,9 @@ class TurnRunner:
         self._before_version = False
         self._lock_held = False
         self._draft_buffer = ""
-        self._draft_target: str | None = None  # "content" (empty canvas) or "draft"
+        # "content" (an empty canvas, typed straight in), "draft", or "stopped" (too large)
+        self._draft_target: str | None = None
+        self._typing_cut_short = False
         self._last_draft_flush = 0.0
         self.comments_only = False  # the person asking is a commenter (see _asker_role)
 
@@ -560,7 +562,21 @@ class TurnRunner:
         if self._draft_buffer and (force or now - self._last_draft_flush >= DRAFT_FLUSH_EVERY):
             self._last_draft_flush = now
             chunk, self._draft_buffer = self._draft_buffer, ""
-            if self._draft_target == "content":
+            if self._draft_target == "stopped":
+                return
+            room = self.applier.room_to_grow()
+            if len(chunk.encode("utf-8")) > room:
+                # The rest would take the canvas past its size limit: show what fits, then
+                # stop (the rewrite then fails at the limit and says so).
+                chunk = chunk.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+                chunk = chunk[:max(chunk.rfind(" "), chunk.rfind("\n")) + 1] or chunk  # whole words
+                target, self._draft_target = self._draft_target, "stopped"
+                self._typing_cut_short = target == "content" and bool(chunk)
+                if not chunk:
+                    return
+            else:
+                target = self._draft_target
+            if target == "content":
                 self.applier.append_streamed(chunk)
                 self.applier.merge()
             else:
@@ -585,6 +601,9 @@ class TurnRunner:
                          turn=self.message)
             self.failed_notes.append("the rewrite would have deleted most of the canvas, so "
                                      "it was not applied: it is in History as a proposal")
+        elif result.status == FAILED and self._typing_cut_short:
+            self.failed_notes.append("rewrite: the text is larger than the canvas size "
+                                     "limit, so only its beginning was written")
         elif result.status == FAILED:
             self.failed_notes.append(f"rewrite: {result.error}")
         self._end_draft()

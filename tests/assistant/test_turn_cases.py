@@ -252,6 +252,25 @@ def test_the_assistant_obeys_the_size_limit(model, doc_canvas, settings):
     assert "size limit" in message.summary
 
 
+@pytest.mark.parametrize("start", ["", "Small canvas.\n"])
+def test_a_streamed_rewrite_stops_at_the_size_limit(model, doc_canvas, settings, start):
+    """An empty canvas is typed into as the rewrite streams, others watch it in the draft:
+    neither grows past the limit, however much the model sends."""
+    settings.CANVAS_MAX_DOC = 2_000
+    if start:
+        Human(doc_canvas.id).insert(0, start)
+    model.add_response(ToolCalls([ToolCall("rewrite_canvas", {"content": "word " * 10_000})],
+                                 arguments_chunk_size=200))
+    message = run(start_turn(doc_canvas, "Write a lot"))
+    written = sum(len(row.data) for row in DocUpdate.objects.filter(
+        canvas=doc_canvas, origin=f"assistant:{message.id}"))
+    assert written < 2_000
+    assert len(persistence.load_doc(str(doc_canvas.id)).get_update()) <= 2_000 + 200
+    assert "size limit" in message.summary
+    text = text_of(doc_canvas)
+    assert text == start if start else (text and set(text.split()) == {"word"})
+
+
 @pytest.mark.parametrize("content", ["", "   \n", "Just one line.\n"])
 def test_a_rewrite_that_would_wipe_the_canvas_is_not_applied(model, doc_canvas, content):
     text = "".join(f"Paragraph {i} with something worth keeping.\n\n" for i in range(20))
