@@ -654,7 +654,11 @@ def test_assistant_avatar_cursor_and_flash_during_a_turn(open_page, make_user, f
     for page in (page_a, page_b):
         avatar = page.locator("#participants .avatar-assistant")
         expect(avatar).to_have_text("✦")
-        expect(avatar).to_have_attribute("title", f"{MODEL} (assistant)")
+        # Everyone sees what it is working on and for whom.
+        expect(avatar).to_have_attribute("title", f"{MODEL} (assistant) · working on: "
+                                         "Change the second passage (asked by alice)")
+        expect(page.locator("#participants .assistant-task")).to_have_text(
+            "✦ Change the second passage (asked by alice)")
     for page in (page_a, page_b):
         expect(page.locator(".cm-ySelectionInfo", has_text=MODEL)).to_have_count(1)
         expect(page.locator(".cm-assistant-flash", has_text="changed ✦ now")).to_have_count(
@@ -665,10 +669,38 @@ def test_assistant_avatar_cursor_and_flash_during_a_turn(open_page, make_user, f
     # What changed flashes, as whole words ("to change" became ", changed ✦ now").
     assert any("changed ✦ now" in flash for flash in flashes), flashes
     # The flash fades out and goes; the assistant leaves when its turn is over.
+    expect(page_b.locator("#participants .assistant-task")).to_have_count(0, timeout=6000)
     for page in (page_a, page_b):
         expect(page.locator(".cm-assistant-flash")).to_have_count(0, timeout=6000)
         expect(page.locator("#participants .avatar-assistant")).to_have_count(0)
         expect(page.locator(".cm-ySelectionInfo", has_text=MODEL)).to_have_count(0)
+    assert_no_page_errors(page_a, page_b)
+
+
+def test_clicking_an_avatar_follows_that_persons_cursor(open_page, make_user):
+    alice, bob = make_user("alice"), make_user("bob")
+    canvas = create_canvas(alice, "Long", "document")
+    member(canvas, bob)
+    seed(canvas, "".join(f"Paragraph {n}: some words to fill a line.\n\n" for n in range(200)))
+    page_a = open_page(alice, canvas, viewport={"width": 1280, "height": 700})
+    page_b = open_page(bob, canvas, viewport={"width": 1280, "height": 700})
+    put_caret_after(page_b, "Paragraph 190:")  # bob works far below what alice sees
+    page_b.keyboard.type(" (bob was here)")
+    all_show((page_a,), text_of(page_b), "bob's words")
+    line = page_a.locator(".cm-line", has_text="Paragraph 190: (bob was here)")
+    expect(line).to_have_count(0)  # not rendered: far out of view
+
+    bob_avatar = page_a.locator("#participants .avatar[title='bob']")
+    bob_avatar.click()
+    expect(bob_avatar).to_have_attribute("aria-pressed", "true")
+    expect(line).to_be_in_viewport()
+    # While followed, his cursor stays in view as he moves on.
+    put_caret_after(page_b, "Paragraph 20:")
+    page_b.keyboard.type(" (and here)")
+    expect(page_a.locator(".cm-line", has_text="Paragraph 20: (and here)")).to_be_in_viewport()
+    # Typing herself stops following.
+    page_a.locator(".cm-content").press("End")
+    expect(bob_avatar).to_have_attribute("aria-pressed", "false")
     assert_no_page_errors(page_a, page_b)
 
 

@@ -30,8 +30,17 @@ class AssistantPeer(DocumentPeer):
     def __init__(self, canvas_id: object, turn_id: object, name: str) -> None:
         super().__init__(canvas_id, f"assistant:{turn_id}")
         self.name = name
+        #: What it is doing, shown with its avatar: {"request": ..., "askedBy": ...}.
+        self.task: dict[str, str] | None = None
         self._awareness_clock = 0
         self._present = False
+
+    def _user(self) -> dict:
+        user = {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,
+                "colorLight": ASSISTANT_COLOR_LIGHT, "isAssistant": True}
+        if self.task:
+            user["task"] = self.task
+        return user
 
     # --- presence ------------------------------------------------------------------------------
 
@@ -42,8 +51,7 @@ class AssistantPeer(DocumentPeer):
         positions = Positions(self.content)
         head = min(end if end is not None else start, length)
         state = {
-            "user": {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,
-                     "colorLight": ASSISTANT_COLOR_LIGHT, "isAssistant": True},
+            "user": self._user(),
             "cursor": {"anchor": _sticky_json(positions, min(start, length)),
                        "head": _sticky_json(positions, head)},
         }
@@ -60,11 +68,7 @@ class AssistantPeer(DocumentPeer):
     def show_relative(self, cursor: dict, flash: list[dict] | None = None) -> None:
         """Like ``show_cursor``, with ranges already given as Yjs relative positions (a turn's
         fork computes them: its ids exist here too once merged)."""
-        state = {
-            "user": {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,
-                     "colorLight": ASSISTANT_COLOR_LIGHT, "isAssistant": True},
-            "cursor": cursor,
-        }
+        state = {"user": self._user(), "cursor": cursor}
         if flash:
             state["flash"] = {"id": uuid.uuid4().hex[:8], "ranges": flash}
         self._publish_presence(json.dumps(state, ensure_ascii=False))
@@ -85,8 +89,7 @@ class AssistantPeer(DocumentPeer):
             self.doc.apply_update(update)
 
     def show_presence(self) -> None:
-        state = {"user": {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,
-                          "colorLight": ASSISTANT_COLOR_LIGHT, "isAssistant": True}}
+        state = {"user": self._user()}
         self._publish_presence(json.dumps(state, ensure_ascii=False))
         self._present = True
 

@@ -246,8 +246,11 @@ class TurnRunner:
         self.comments_only = not self._asker_may_edit()
         target = self._target_canvas()
         self.peer = AssistantPeer(target.id, self.message.id, config.model_name())
-        self.peer.show_presence()
         request = self.request
+        if request is not None:
+            asker = request.author.get_username() if request.author else "someone"
+            self.peer.task = {"request": request.text[:120], "askedBy": asker}
+        self.peer.show_presence()
         try:
             sel = selection.resolve(self.peer, request.selection if request else None)
         except selection.SelectionError as exc:

@@ -67,6 +67,7 @@ export async function mountEditor(mount) {
     kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
     extensions: [...assistantUI.extensions, lastTurnExtension, authorsExtension],
   });
+  presence.attachEditor(editor.view, ytext);
   assistantUI.attach(editor.view, {
     panelElement: document.getElementById("comments-panel"),
     area: document.getElementById("canvas-area"),

@@ -1,5 +1,9 @@
 // Presence: stable per-user colours, the local awareness state ({user: {id, name, color, colorLight}}),
-// the avatar row in #participants (one avatar per person, the assistant as ✦), and leaving on pagehide.
+// the avatar row in #participants (one avatar per person, the assistant as ✦ with what it is working
+// on), following someone (click their avatar: the editor keeps their cursor in view), and leaving on
+// pagehide.
+import * as Y from "yjs";
+import { EditorView } from "@codemirror/view";
 import { removeAwarenessStates } from "y-protocols/awareness";
 
 /** Twelve colours that stay apart from each other and carry white initials in light and dark themes. */
@@ -72,27 +76,52 @@ export function peopleFrom(states, localClientId, localUser) {
       known.clients += 1;
       return;
     }
+    const task = user.isAssistant && user.task && typeof user.task === "object"
+      ? { request: String(user.task.request || ""), askedBy: String(user.task.askedBy || "") } : null;
     people.set(key, {
       id: user.id, name: String(user.name || "Anonymous"), color: safeColor(user),
-      isAssistant: Boolean(user.isAssistant), you: false, clients: 1,
+      isAssistant: Boolean(user.isAssistant), you: false, clients: 1, key, task,
     });
   });
   const rank = (p) => (p.you ? 0 : p.isAssistant ? 2 : 1);
   return [...people.values()].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
-function avatarFor(person) {
-  const el = document.createElement("span");
+/** "Make the intro shorter (asked by alice)": what the assistant is doing, for its avatar. */
+export function taskText(task) {
+  if (!task || !task.request) return "";
+  return `${task.request}${task.askedBy ? ` (asked by ${task.askedBy})` : ""}`;
+}
+
+function avatarFor(person, followed) {
+  // Others' avatars are buttons: clicking one follows that person's cursor.
+  const el = document.createElement(person.you ? "span" : "button");
   el.className = person.isAssistant ? "avatar avatar-assistant" : person.you ? "avatar avatar-you" : "avatar";
   el.dataset.userId = String(person.id ?? "");
   el.dataset.userName = person.name;
-  const label = person.you ? `${person.name} (you)` : person.isAssistant ? `${person.name} (assistant)` : person.name;
+  const task = taskText(person.task);
+  const label = person.you ? `${person.name} (you)`
+    : person.isAssistant ? `${person.name} (assistant)${task ? ` · working on: ${task}` : ""}` : person.name;
   el.title = label;
-  el.setAttribute("role", "img");
-  el.setAttribute("aria-label", label);
+  el.setAttribute("aria-label", person.you ? label : `${label}: follow`);
+  if (person.you) {
+    el.setAttribute("role", "img");
+  } else {
+    el.type = "button";
+    el.dataset.key = person.key;
+    el.setAttribute("aria-pressed", String(person.key === followed));
+  }
   el.style.backgroundColor = person.color;
   el.textContent = person.isAssistant ? "✦" : initials(person.name);
   return el;
+}
+
+function taskPill(person) {
+  const pill = document.createElement("span");
+  pill.className = "assistant-task";
+  pill.textContent = `✦ ${taskText(person.task)}`;
+  pill.title = `${person.name} is working on: ${taskText(person.task)}`;
+  return pill;
 }
 
 /**
@@ -105,15 +134,65 @@ export function setupPresence({ awareness, ydoc, user, container }) {
   awareness.setLocalStateField("user", localUser);
 
   let shown = "";
+  let followed = null; // the person key whose cursor the editor keeps in view
+  let view = null;
+  let ytext = null;
+
   const render = () => {
     if (!container) return;
     const people = peopleFrom(awareness.getStates(), ydoc.clientID, localUser);
-    const signature = JSON.stringify(people.map((p) => [p.id, p.name, p.color, p.isAssistant, p.you]));
+    if (followed && !people.some((p) => p.key === followed)) followed = null; // they left
+    const signature = JSON.stringify([followed, people.map((p) => [p.id, p.name, p.color, p.isAssistant, p.you, p.task])]);
     if (signature === shown) return;
     shown = signature;
-    container.replaceChildren(...people.map(avatarFor));
+    const nodes = people.map((p) => avatarFor(p, followed));
+    people.filter((p) => p.isAssistant && p.task && p.task.request).forEach((p) => nodes.push(taskPill(p)));
+    container.replaceChildren(...nodes);
   };
+
+  /** Where the followed person's cursor is now (an editor offset), or null. */
+  const followedPosition = () => {
+    let found = null;
+    awareness.getStates().forEach((state, clientId) => {
+      const user = state && state.user;
+      if (found !== null || clientId === ydoc.clientID || !user || personKey(user) !== followed) return;
+      const head = state.cursor && state.cursor.head;
+      if (!head) return;
+      try {
+        const abs = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(head), ydoc);
+        if (abs && abs.type === ytext) found = abs.index;
+      } catch {
+        // a malformed position from a peer: nothing to follow yet
+      }
+    });
+    return found;
+  };
+
+  const keepInView = () => {
+    if (!followed || !view) return;
+    const at = followedPosition();
+    if (at !== null && at <= view.state.doc.length) {
+      view.dispatch({ effects: EditorView.scrollIntoView(at, { y: "center" }) });
+    }
+  };
+
+  const follow = (key) => {
+    followed = followed === key ? null : key;
+    render();
+    keepInView();
+  };
+  const stopFollowing = () => {
+    if (!followed) return;
+    followed = null;
+    render();
+  };
+  container?.addEventListener("click", (event) => {
+    const avatar = event.target.closest(".avatar[data-key]");
+    if (avatar) follow(avatar.dataset.key);
+  });
+
   awareness.on("change", render);
+  awareness.on("change", keepInView);
   render();
 
   const leave = () => removeAwarenessStates(awareness, [ydoc.clientID], "window unload");
@@ -127,8 +206,17 @@ export function setupPresence({ awareness, ydoc, user, container }) {
   return {
     user: localUser,
     render,
+    /** Following needs the editor: call once it exists. Typing or clicking in it stops following. */
+    attachEditor(editorView, text) {
+      view = editorView;
+      ytext = text;
+      view.dom.addEventListener("keydown", stopFollowing);
+      view.dom.addEventListener("mousedown", stopFollowing);
+    },
+    following: () => followed,
     destroy() {
       awareness.off("change", render);
+      awareness.off("change", keepInView);
       window.removeEventListener("pagehide", leave);
       window.removeEventListener("pageshow", comeBack);
     },
