@@ -19,7 +19,7 @@ from collab.persistence import load_doc
 
 from . import chat
 from .access import require_role
-from .assistant import config, prompts, selection
+from .assistant import config, prompts, queue, selection
 from .assistant.tasks import run_turn
 from .assistant.turns import request_stop
 from .assistant.undo import UndoError, undo_turn
@@ -85,9 +85,11 @@ def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
             shortcut=shortcut_name, selection=anchored)
         answer = Message.objects.create(canvas=canvas, is_assistant=True, reply_to=mine,
                                         status=Message.Status.STREAMING)
+        queue.enqueue(answer)  # it leaves the queue when its turn starts, maybe at once
         transaction.on_commit(lambda: dispatch(run_turn, answer.id))
     chat.send_message(mine, new=True)
     chat.send_message(answer, new=True)
+    queue.announce(canvas.id)
     return HttpResponse(chat.render_message(mine))
 
 
@@ -114,6 +116,40 @@ def stop_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> Ht
             status=Message.Status.CANCELLED, summary="Stopped before it started"):
         message.refresh_from_db()
         chat.send_message(message)
+    if queue.leave(message):
+        queue.announce(message.canvas_id)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def queue_edit(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> HttpResponse:
+    """The person who asked changes a request that is still waiting."""
+    message = _turn(request, canvas_id, message_id, Role.COMMENTER)
+    if message.reply_to is None or message.reply_to.author_id != request.user.pk:
+        raise PermissionDenied("Only the person who asked can edit a waiting request.")
+    try:
+        mine = queue.edit(message, request.POST.get("text", ""))
+    except queue.QueueError as exc:
+        return refuse(str(exc))
+    chat.send_message(mine)
+    queue.announce(message.canvas_id)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def queue_move(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> HttpResponse:
+    """The owner moves a waiting request earlier (``step=-1``) or later (``step=1``)."""
+    message = _turn(request, canvas_id, message_id, Role.OWNER)
+    step = request.POST.get("step", "")
+    if step not in ("-1", "1"):
+        return refuse("Move a request up or down one place.")
+    try:
+        queue.move(message, int(step))
+    except queue.QueueError as exc:
+        return refuse(str(exc))
+    queue.announce(message.canvas_id)
     return HttpResponse(status=204)
 
 

@@ -11,7 +11,9 @@ from django.conf import settings
 
 from . import broadcast, chat
 from .access import membership_for
+from .assistant import queue
 from .assistant.turns import reap_stale_turns
+from .models import Role
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -30,6 +32,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # The whole history on every (re)connect: fragments missed while away are healed.
         await self.send(text_data=await database_sync_to_async(chat.render_history)(
             self.canvas_id))
+        await self.send(text_data=await database_sync_to_async(self._render_queue)())
         self.reaper = asyncio.create_task(self._reap_periodically())
 
     async def _reap_periodically(self) -> None:
@@ -61,6 +64,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         if await database_sync_to_async(membership_for)(user, self.canvas_id) is None:
             await self.close(code=4403)
+
+    async def chat_queue(self, event: dict) -> None:
+        """The request queue changed: render it for this person (their own controls)."""
+        await self.send(text_data=await database_sync_to_async(self._render_queue)())
+
+    def _render_queue(self) -> str:
+        user = self.scope.get("user")
+        membership = membership_for(user, self.canvas_id)
+        can_reorder = membership is not None and membership.role == Role.OWNER
+        return queue.render(self.canvas_id, user, can_reorder)
 
     async def chat_html(self, event: dict) -> None:
         await self.send(text_data=event["html"])

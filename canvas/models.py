@@ -194,6 +194,9 @@ class Message(models.Model):
     # this client, for provenance, "Last AI edit" and undo.
     yjs_client_id = models.BigIntegerField(null=True, blank=True, unique=True)
     undone = models.BooleanField(default=False)
+    # Set while the answer waits in the canvas's request queue (lower runs first); cleared
+    # when its turn starts. See canvas/assistant/queue.py.
+    queue_position = models.BigIntegerField(null=True, blank=True, db_index=True)
     linked_canvas = models.ForeignKey(Canvas, on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="+")
 

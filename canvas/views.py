@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import sharing
 from .access import require_role
 from .assistant import config as assistant_config
+from .assistant import queue
 from .assistant.prompts import SHORTCUTS
 from .assistant.turns import reap_stale_turns
 from .forms import CanvasCreateForm, InviteForm, MemberRoleForm, RenameForm, SignupForm
@@ -106,6 +107,7 @@ def canvas_page(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
         "is_owner": membership.role == Role.OWNER,
         "can_edit": membership.allows(Role.EDITOR),
         "can_comment": membership.allows(Role.COMMENTER),
+        "queue_html": queue.render(canvas.id, request.user, membership.role == Role.OWNER),
         "chat_messages": list(recent)[::-1],
         "model_ready": assistant_config.is_configured(),
         # Code that renders: the Preview tab, and publishing as a running app.

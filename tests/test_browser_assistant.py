@@ -704,6 +704,82 @@ def test_clicking_an_avatar_follows_that_persons_cursor(open_page, make_user):
     assert_no_page_errors(page_a, page_b)
 
 
+def test_the_request_queue_is_shared_and_its_author_cancels_theirs(open_page, make_user,
+                                                                   fake_openai):
+    import threading
+
+    gate = threading.Event()
+    alice, bob = make_user("alice"), make_user("bob")
+    canvas = create_canvas(alice, "Queue", "document")
+    member(canvas, bob)
+    seed(canvas, "Some text.\n")
+    fake_openai.add_response(Reply(text="First answer.", gate=gate), Reply(text="Second."))
+    page_a = open_page(alice, canvas)
+    page_b = open_page(bob, canvas)
+    try:
+        send_chat(page_a, "Take your time")
+        wait_until(lambda: len(fake_openai.chat_requests) == 1, message="the first turn")
+        for text in ("Then look at the title", "And check the spelling"):
+            send_chat(page_b, text)
+            expect(page_b.locator("#chat-text")).to_have_value("")  # sent: the form resets
+        for page in (page_a, page_b):
+            items = page.locator("#chat-queue .queued")
+            expect(items).to_have_count(2)
+            expect(items.locator(".queued-text")).to_have_text(
+                ["Then look at the title", "And check the spelling"])
+            expect(items.locator(".queued-who")).to_have_text(["bob", "bob"])
+        # bob's own requests have Cancel and Edit; alice (the owner) may reorder them.
+        expect(page_b.locator("#chat-queue .queued-cancel")).to_have_count(2)
+        expect(page_a.locator("#chat-queue .queued-cancel")).to_have_count(0)
+        expect(page_b.locator("#chat-queue .queued-up")).to_have_count(0)
+        page_a.locator("#chat-queue .queued").nth(1).locator(".queued-up").click()
+        for page in (page_a, page_b):
+            expect(page.locator("#chat-queue .queued-text")).to_have_text(
+                ["And check the spelling", "Then look at the title"])
+        page_b.locator("#chat-queue .queued", has_text="Then look at the title") \
+            .locator(".queued-cancel").click()
+        for page in (page_a, page_b):
+            expect(page.locator("#chat-queue .queued-text")).to_have_text(
+                ["And check the spelling"])
+    finally:
+        gate.set()
+    for page in (page_a, page_b):
+        expect(page.locator("#chat-queue")).to_be_hidden(timeout=15_000)
+    wait_until(lambda: len(fake_openai.chat_requests) == 2, message="the queued turn to run")
+    assert fake_openai.chat_requests[1].messages[-1]["content"].endswith("And check the spelling")
+    assert_no_page_errors(page_a, page_b)
+
+
+def test_the_next_message_typed_while_one_is_sending_is_kept(open_page, make_user,
+                                                              fake_openai):
+    import time
+
+    alice = make_user("alice")
+    canvas = create_canvas(alice, "Chat", "document")
+    fake_openai.add_response("One.", "Two.")
+    page = open_page(alice, canvas)
+
+    def slow(route):
+        time.sleep(1.0)  # the network is slow: the first message is still on its way
+        route.continue_()
+
+    page.route("**/messages", slow)
+    send_chat(page, "First question")
+    box = page.locator("#chat-text")
+    box.fill("Second question, half typed")
+    box.press("Enter")  # too early: it waits in the box instead of being lost
+    expect(page.locator("#chat-messages .from-person .chat-text")).to_have_text(
+        ["First question"], timeout=10_000)
+    page.wait_for_timeout(300)
+    expect(box).to_have_value("Second question, half typed")
+    page.unroute("**/messages")
+    box.press("Enter")
+    expect(page.locator("#chat-messages .from-person .chat-text")).to_have_text(
+        ["First question", "Second question, half typed"])
+    expect(box).to_have_value("")
+    assert_no_page_errors(page)
+
+
 # --- h. losing access -----------------------------------------------------------------------------
 
 

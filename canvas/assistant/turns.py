@@ -22,7 +22,7 @@ from canvas import chat
 from canvas.models import Canvas, Membership, Message, Role, Version
 from canvas.versions import make_version
 
-from . import config, prompts, room, selection
+from . import config, prompts, queue, room, selection
 from .applier import APPLIED, FAILED, HELD, SKIPPED, Applier, ApplyOptions
 from .fork import Snapshot
 from .peer import AssistantPeer
@@ -170,10 +170,12 @@ class TurnRunner:
         return f"turn-lock:{self.canvas.id}"
 
     def _wait_for_turn(self) -> None:
-        """Turns on one canvas run one after the other, never interleaved."""
+        """Turns on one canvas run one after the other, never interleaved, in the order of
+        the request queue (queue.py): only the first in line may take the lock."""
         deadline = time.monotonic() + WAIT_LIMIT
         said_waiting = False
-        while not cache.add(self._lock_key, self.message.id, LOCK_TTL):
+        while not (queue.first_in_line(self.message)
+                   and cache.add(self._lock_key, self.message.id, LOCK_TTL)):
             holder = cache.get(self._lock_key)
             if holder and not Message.objects.filter(
                     id=holder, status=Message.Status.STREAMING).exists():
@@ -189,10 +191,16 @@ class TurnRunner:
                 raise TurnFailed("The previous request took too long; ask again.")
             time.sleep(0.2)
         self._lock_held = True
+        if queue.leave(self.message):
+            queue.announce(self.canvas.id)
+        if self.request is not None:
+            self.request.refresh_from_db(fields=["text"])  # edited while it waited
         if said_waiting:
             self.message.summary = ""
 
     def _finish(self, status: str, error: str = "") -> None:
+        if queue.leave(self.message):  # cancelled or failed while it waited
+            queue.announce(self.canvas.id)
         message = self.message
         message.status = status
         message.error = error
@@ -365,12 +373,14 @@ class TurnRunner:
     def _history(self) -> list[dict]:
         earlier = (Message.objects.filter(canvas=self.canvas, created__lt=self.message.created)
                    .exclude(id__in=[self.message.id, self.request.id if self.request else 0])
-                   .exclude(text="").order_by("-created")[:prompts.HISTORY_MESSAGES])
+                   .exclude(text="", summary="").order_by("-created")[:prompts.HISTORY_MESSAGES])
         history = []
         for m in reversed(list(earlier)):
             role = "assistant" if m.is_assistant else "user"
             who = "" if m.is_assistant else f"{m.author.username if m.author else 'someone'}: "
-            history.append({"role": role, "content": who + m.text[:2000]})
+            # What an earlier turn did to the canvas (its reply alone may not say).
+            did = f"\n[What you did: {m.summary}]" if m.is_assistant and m.summary else ""
+            history.append({"role": role, "content": who + m.text[:2000] + did})
         return history
 
     # --- streaming ----------------------------------------------------------------------------

@@ -99,7 +99,8 @@ document.addEventListener("DOMContentLoaded", () => scrollChatToEnd(true));
 document.addEventListener("keydown", (event) => {
   if (event.target.id === "chat-text" && event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
-    event.target.form.requestSubmit();
+    // While the previous message is on its way, the new one waits in the box (Enter again).
+    if (!event.target.form.classList.contains("htmx-request")) event.target.form.requestSubmit();
   }
 });
 
@@ -120,11 +121,16 @@ document.addEventListener("click", (event) => {
 });
 
 // A message the server took clears the form (an hx-on attribute would need eval, which the CSP
-// refuses).
+// refuses), unless the person already typed the next one meanwhile: that text stays.
+let sentText = null;
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.elt?.id === "chat-form") sentText = event.detail.parameters.text ?? null;
+});
 document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail.elt;
   if (form?.id !== "chat-form" || !event.detail.successful) return;
-  form.reset();
+  const box = form.querySelector("#chat-text");
+  if (!box || box.value === sentText) form.reset();
   document.dispatchEvent(new CustomEvent("canvas:chat-sent"));
 });
 
