@@ -1,0 +1,160 @@
+"""Soak and faults (issue #14): many people typing for minutes on the production stack.
+
+The clean soak must end with no error, no divergence, no lost character, flat server
+memory; the faulted one must, after each fault, converge with every character any client
+typed. Both print their figures in the stress summary (tests/stress/report.py).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.openai_server import FakeOpenAI
+from tests.stress import report
+from tests.stress.soak import Soak, model_answer, progress, setting
+from tests.stress.stack import FAULT_SECONDS, Stack
+
+pytestmark = [pytest.mark.stress, pytest.mark.django_db(transaction=True),
+              pytest.mark.timeout(0)]
+
+MIB = 2**20
+#: Memory is "flat" when no server process grew more than this over the second half.
+FLAT_GROWTH = 32 * MIB
+
+
+@pytest.fixture
+def soak(stress_services, request) -> Iterator[Soak]:
+    postgres, redis = stress_services
+    # Kept after the run (pytest's tmp_path is rotated away by later runs).
+    tmp_path = Path(tempfile.mkdtemp(prefix=f"canvas-stress-{request.node.name}-"))
+    with FakeOpenAI() as model:
+        model.responder = model_answer
+        stack = Stack(tmp_path, postgres, redis, model).start()
+        runner = Soak(stack, int(setting("STRESS_CANVASES", 20)),
+                      int(setting("STRESS_EDITORS", 10)), setting("STRESS_RATE", 5),
+                      int(setting("STRESS_GENERATORS", 2)))
+        try:
+            yield runner
+        finally:
+            runner.close()
+            stack.stop()
+            progress(f"logs of this run: {tmp_path}")
+
+
+def size(soak: Soak) -> str:
+    return f"{soak.n_canvases}x{soak.n_editors} @{soak.rate:g}/s"
+
+
+def test_soak(soak: Soak) -> None:
+    minutes = setting("STRESS_MINUTES", 10)
+    soak.connect()
+    soak.stack.log_problems()  # start-up noise is not the soak's
+    rss_start = soak.stack.rss()
+    cpu_before, gen_before = soak.stack.cpu_seconds(), soak.generator_cpu()
+    progress(f"soak: {size(soak)} for {minutes:g} min")
+    started = time.monotonic()
+    soak.type_for(minutes * 60)
+    elapsed = time.monotonic() - started
+    server_cpu = soak.stack.cpu_seconds() - cpu_before
+    generator_cpu = soak.generator_cpu() - gen_before
+    soak.wait_for_turns()
+    stats = soak.stats()
+    result = soak.converge()
+    rss_end = soak.stack.rss()
+    outcomes, posts = soak.turn_outcomes(), soak.post_statuses()
+    problems = soak.stack.log_problems()
+    missing = soak.missing_markers(result.texts)
+
+    # Memory: start, peak and end of each server process; growth over the second half.
+    half = [rss for t, rss in soak.rss_samples if t >= started + elapsed / 2][:1] or [rss_start]
+    memory, growth = [], {}
+    for name in rss_start:
+        peak = max([rss.get(name, 0) for _, rss in soak.rss_samples] + [rss_end.get(name, 0)])
+        memory.append(f"{name} {rss_start[name] / MIB:.0f}/{peak / MIB:.0f}/"
+                      f"{rss_end.get(name, 0) / MIB:.0f}")
+        growth[name] = rss_end.get(name, 0) - half[0].get(name, 0)
+    errors = (sum(stats["counters"].values()) + stats["unfinished"] + len(problems)
+              + sum(n for status, n in posts.items() if status != 200)
+              + sum(n for outcome, n in outcomes.items() if outcome != "done/edit")
+              + len(missing))
+    flat = all(g <= FLAT_GROWTH for g in growth.values())
+    ok = result.ok and errors == 0 and flat and not result.diverged
+
+    report.add(f"soak {size(soak)}, {minutes:g} min", ok,
+               f"{stats['typed']:,} keys, lost {result.lost}, diverged "
+               f"{len(result.diverged)}, errors {errors}; p50/p99/max "
+               f"{stats['p50']:.0f}/{stats['p99']:.0f}/{stats['max']:.0f} ms")
+    report.add("  turns (1/canvas/min)", not missing and set(outcomes) <= {"done/edit"},
+               f"{sum(outcomes.values())} turns: {dict(outcomes)}; posts {dict(posts)}")
+    report.add("  RSS MiB start/peak/end", flat,
+               ", ".join(memory) + "; 2nd-half growth max "
+               f"{max(growth.values(), default=0) / MIB:+.1f}")
+    report.add("  CPU (2 cores)", True,
+               f"servers {server_cpu / elapsed * 100:.0f}%, load generator "
+               f"{generator_cpu / elapsed * 100:.0f}% of a core; send lag p99 "
+               f"{stats['send_lag_p99']:.0f} ms")
+    progress(f"soak done: {stats['counters']}, codes {dict(stats['close_codes'])}, "
+             f"problems {problems[:5]}, missing {missing[:5]}")
+    assert result.ok, f"diverged {result.diverged[:3]}, lost {result.lost}"
+    assert errors == 0, (f"client counters {stats['counters']}, unfinished "
+                         f"{stats['unfinished']}, posts {posts}, turns {outcomes}, missing "
+                         f"{missing[:5]}, log {problems[:5]}")
+    assert flat, f"server memory grew in the second half: {growth}"
+
+
+FAULTS = [
+    ("kill -9 ASGI process 1", lambda stack: stack.kill_asgi(0)),
+    ("kill -9 Celery worker", lambda stack: stack.kill_worker()),
+    ("kill -9 Redis", lambda stack: stack.kill_redis()),
+    ("PostgreSQL down (pg_ctl stop -m fast)", lambda stack: stack.postgres_outage()),
+]
+
+
+def test_faults_during_the_soak(soak: Soak) -> None:
+    from django.db import connections
+
+    typing = setting("STRESS_FAULT_TYPING", 20)  # seconds typed after each recovery
+    soak.connect()
+    progress(f"faults: {size(soak)}")
+    soak.type_for(typing)
+    soak.stats(reset=True)
+    baseline = soak.converge()
+    report.add(f"faults {size(soak)}: before", baseline.ok,
+               f"converged in {baseline.seconds:.1f} s")
+    failures = []
+    for name, fault in FAULTS:
+        progress(f"fault: {name}")
+        soak.load.ask("type")
+        time.sleep(3)
+        started = time.monotonic()
+        fault(soak.stack)
+        connections.close_all()  # the test's own connection may have been cut
+        back = time.monotonic() - started
+        soak.type_for(typing)
+        soak.wait_for_turns(timeout=2 * float(os.environ.get("CANVAS_TURN_STALE_AFTER", 10))
+                            + 30)
+        result = soak.converge()
+        stats = soak.stats(reset=True)
+        c = stats["counters"]
+        ok = result.ok
+        if not ok:
+            failures.append(f"{name}: diverged {result.diverged[:3]}, lost {result.lost}, "
+                            f"doubled markers {result.doubled_markers}")
+        report.add(f"  {name}", ok,
+                   f"down {back:.0f} s ({FAULT_SECONDS:g} s + restart); converged "
+                   f"{result.seconds:.1f} s after typing stopped; lost {result.lost}; "
+                   f"reconnects {c['disconnects']}, refused {c['connect_failures']}; "
+                   f"p99 {stats['p99']:.0f} ms")
+        soak.stack.log_problems()
+    outcomes, posts = soak.turn_outcomes(), soak.post_statuses()
+    stuck = outcomes.get("streaming/reply", 0)
+    report.add("  turns during faults", stuck == 0,
+               f"{dict(outcomes)}; posts {dict(posts)}")
+    assert not failures, failures
+    assert stuck == 0, f"turns left streaming: {outcomes}"
