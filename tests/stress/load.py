@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -293,7 +294,9 @@ class Generator:
         stats = {"latencies": list(self.latencies), "send_lag": list(self.send_lag),
                  "unfinished": sum(len(b.pending) for b in self.boards),
                  "typed": sum(e.typed for e in self.editors),
-                 "counters": self.counters, "pid": os.getpid()}
+                 "counters": dataclasses.replace(self.counters,
+                                                 close_codes=dict(self.counters.close_codes)),
+                 "pid": os.getpid()}
         if reset:
             self.latencies.clear()
             self.send_lag.clear()

@@ -45,6 +45,10 @@ def model_answer(request: dict) -> Reply:
     if not found:
         return Reply(text="Done.")
     marker = found.group(1)
+    if marker.startswith("S"):  # slow: a turn still streaming when its worker is killed
+        return ToolCalls([ToolCall("edit_canvas", {"edits": [
+            {"find": "NOTES:", "replace": f"NOTES: [AI {marker}]"}]})],
+            text=f"Adding {marker}.", arguments_chunk_size=2, chunk_delay=0.3)
     return ToolCalls([ToolCall("edit_canvas", {"edits": [
         {"find": "NOTES:", "replace": f"NOTES: [AI {marker}]"}]})],
         text=f"Adding {marker}.", chunk_size=4, arguments_chunk_size=8, chunk_delay=0.03)
@@ -128,7 +132,8 @@ class Soak:
 
     # --- running -------------------------------------------------------------------------------
 
-    def type_for(self, seconds: float, turns: bool = True, sample_every: float = 10.0) -> None:
+    def type_for(self, seconds: float, turns: bool = True, sample_every: float = 10.0,
+                 pause: bool = True) -> None:
         """Type (and ask the assistant each minute on every canvas) for ``seconds``."""
         assert self.load is not None
         self.load.ask("type")
@@ -146,10 +151,11 @@ class Soak:
                 self.rss_samples.append((now, self.stack.rss()))
                 next_sample = now + sample_every
             time.sleep(0.1)
-        self.load.ask("pause")
+        if pause:
+            self.load.ask("pause")
 
-    def ask_assistant(self, canvas) -> None:
-        marker = f"T{len(self.asked)}"
+    def ask_assistant(self, canvas, prefix: str = "T") -> str:
+        marker = f"{prefix}{len(self.asked)}"
         self.asked[marker] = str(canvas.id)
         base = self.stack.asgi[len(self.asked) % 2].url
 
@@ -163,6 +169,7 @@ class Soak:
                 return -1 if not isinstance(exc, OSError) else -2
 
         self.posts.append(self.pool.submit(post))
+        return marker
 
     def post_statuses(self) -> Counter:
         return Counter(f.result() for f in self.posts)

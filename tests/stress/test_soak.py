@@ -7,7 +7,6 @@ typed. Both print their figures in the stress summary (tests/stress/report.py).
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import pytest
 from tests.fakes.openai_server import FakeOpenAI
 from tests.stress import report
 from tests.stress.soak import Soak, model_answer, progress, setting
-from tests.stress.stack import FAULT_SECONDS, Stack
+from tests.stress.stack import Stack
 
 pytestmark = [pytest.mark.stress, pytest.mark.django_db(transaction=True),
               pytest.mark.timeout(0)]
@@ -108,53 +107,77 @@ def test_soak(soak: Soak) -> None:
     assert flat, f"server memory grew in the second half: {growth}"
 
 
+def kill_worker_mid_turn(soak: Soak) -> str:
+    """Kill the worker while it streams a turn; that turn must end failed, saying so."""
+    from canvas.models import Message
+
+    marker = soak.ask_assistant(soak.canvases[0], prefix="S")
+    deadline = time.monotonic() + 30
+    while not Message.objects.filter(reply_to__text=f"Add marker {marker}",
+                                     started__isnull=False).exists():
+        assert time.monotonic() < deadline, "the slow turn never started"
+        time.sleep(0.1)
+    soak.stack.kill_worker()
+    return marker
+
+
 FAULTS = [
-    ("kill -9 ASGI process 1", lambda stack: stack.kill_asgi(0)),
-    ("kill -9 Celery worker", lambda stack: stack.kill_worker()),
-    ("kill -9 Redis", lambda stack: stack.kill_redis()),
-    ("PostgreSQL down (pg_ctl stop -m fast)", lambda stack: stack.postgres_outage()),
+    ("kill -9 ASGI process 1", lambda soak: soak.stack.kill_asgi(0)),
+    ("kill -9 Celery worker mid-turn", kill_worker_mid_turn),
+    ("kill -9 Redis", lambda soak: soak.stack.kill_redis()),
+    ("PostgreSQL down (pg_ctl stop -m fast)", lambda soak: soak.stack.postgres_outage()),
 ]
+#: Seconds of typing after a service is back that still count as "during" the fault.
+SETTLE = 10.0
 
 
 def test_faults_during_the_soak(soak: Soak) -> None:
     from django.db import connections
 
-    typing = setting("STRESS_FAULT_TYPING", 20)  # seconds typed after each recovery
+    from canvas.models import Message
+
+    typing = setting("STRESS_FAULT_TYPING", 30)  # seconds typed after each recovery
     soak.connect()
     progress(f"faults: {size(soak)}")
     soak.type_for(typing)
-    soak.stats(reset=True)
+    before = soak.stats(reset=True)
     baseline = soak.converge()
     report.add(f"faults {size(soak)}: before", baseline.ok,
-               f"converged in {baseline.seconds:.1f} s")
-    failures = []
+               f"converged in {baseline.seconds:.1f} s; p99 {before['p99']:.0f} ms")
+    failures, interrupted = [], None
     for name, fault in FAULTS:
         progress(f"fault: {name}")
         soak.load.ask("type")
         time.sleep(3)
+        soak.stats(reset=True)
         started = time.monotonic()
-        fault(soak.stack)
+        marker = fault(soak)
+        interrupted = marker or interrupted
         connections.close_all()  # the test's own connection may have been cut
         back = time.monotonic() - started
+        soak.type_for(SETTLE, pause=False)
+        during = soak.stats(reset=True)
         soak.type_for(typing)
-        soak.wait_for_turns(timeout=2 * float(os.environ.get("CANVAS_TURN_STALE_AFTER", 10))
-                            + 30)
+        after = soak.stats(reset=True)
+        soak.wait_for_turns(timeout=60)
         result = soak.converge()
-        stats = soak.stats(reset=True)
-        c = stats["counters"]
-        ok = result.ok
-        if not ok:
+        c = during["counters"]
+        if not result.ok:
             failures.append(f"{name}: diverged {result.diverged[:3]}, lost {result.lost}, "
                             f"doubled markers {result.doubled_markers}")
-        report.add(f"  {name}", ok,
-                   f"down {back:.0f} s ({FAULT_SECONDS:g} s + restart); converged "
-                   f"{result.seconds:.1f} s after typing stopped; lost {result.lost}; "
-                   f"reconnects {c['disconnects']}, refused {c['connect_failures']}; "
-                   f"p99 {stats['p99']:.0f} ms")
+        report.add(f"  {name}", result.ok,
+                   f"back after {back:.0f} s; converged {result.seconds:.1f} s after typing "
+                   f"stopped, lost {result.lost}; drops {c['disconnects']}, refused "
+                   f"{c['connect_failures']}; p99 during/after {during['p99']:.0f}/"
+                   f"{after['p99']:.0f} ms")
         soak.stack.log_problems()
     outcomes, posts = soak.turn_outcomes(), soak.post_statuses()
-    stuck = outcomes.get("streaming/reply", 0)
-    report.add("  turns during faults", stuck == 0,
-               f"{dict(outcomes)}; posts {dict(posts)}")
+    stuck = sum(n for outcome, n in outcomes.items() if outcome.startswith("streaming"))
+    killed = Message.objects.filter(reply_to__text=f"Add marker {interrupted}").first()
+    said = killed is not None and killed.status == "failed" and "interrupted" in killed.error
+    report.add("  turns during faults", stuck == 0 and said,
+               f"{dict(outcomes)}; posts {dict(posts)}; killed turn: "
+               f"{killed.status if killed else '?'} {killed.error[:40] if killed else ''!r}")
     assert not failures, failures
     assert stuck == 0, f"turns left streaming: {outcomes}"
+    assert said, "the turn whose worker was killed must end failed, saying it was interrupted"
