@@ -366,7 +366,12 @@ class TurnRunner:
         raise TurnFailed("The model could not be reached.")
 
     def _stream_round(self, client, messages) -> list[StreamedCall]:
+        deadline = time.monotonic() + settings.CANVAS_MODEL_DEADLINE
         for event in model_events(client, messages):
+            if time.monotonic() > deadline:
+                raise TurnFailed(f"The model's answer went on too long (over "
+                                 f"{settings.CANVAS_MODEL_DEADLINE:g} s) and was stopped. "
+                                 "What was already applied stays in the canvas.")
             self._check_cancel()
             self._heartbeat()
             if isinstance(event, TextDelta):
