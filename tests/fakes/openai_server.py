@@ -57,6 +57,7 @@ DEFAULT_MODEL = "gpt-4o-mini"
 GARBAGE_EVENT = b"data: {this is not json <garbage>\n\n"
 _DONE_EVENT = b"data: [DONE]\n\n"
 _LAST_CHUNK = b"0\r\n\r\n"  # chunked transfer-encoding terminator
+STALL_SECONDS = 60.0  # how long a stalled stream stays silent (clients time out first)
 
 
 @dataclass
@@ -105,6 +106,9 @@ class Reply:
       without the ``finish_reason`` chunk, usage chunk and ``[DONE]``.
     - ``error_after``: streaming only; after that many events send an
       OpenAI-style ``data: {"error": ...}`` event and end the stream.
+    - ``stall_after``: streaming only; after that many events go silent (the connection
+      stays open) for up to ``STALL_SECONDS`` or until the server stops, then drop it:
+      a timeout in the middle of a stream.
     - ``endless``: streaming only; after the text, keep sending ``endless_text`` every
       ``chunk_delay`` seconds (0.1 s when unset) and never finish, until the client hangs
       up or the server stops: a stream that never ends, yet never trips a read timeout.
@@ -124,6 +128,7 @@ class Reply:
     error_after: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     gate: threading.Event | None = None
+    stall_after: int | None = None
     endless: bool = False
     endless_text: str = "…"
 
@@ -513,6 +518,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._drop()
                 return
             if index and self._wait(reply.chunk_delay):
+                self._drop()
+                return
+            if reply.stall_after is not None and index >= reply.stall_after:
+                self._wait(STALL_SECONDS)
                 self._drop()
                 return
             frame = b"%x\r\n%s\r\n" % (len(event), event)
