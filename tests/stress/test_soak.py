@@ -63,8 +63,8 @@ def test_soak(soak: Soak) -> None:
     server_cpu = soak.stack.cpu_seconds() - cpu_before
     generator_cpu = soak.generator_cpu() - gen_before
     soak.wait_for_turns()
-    stats = soak.stats()
     result = soak.converge()
+    stats = soak.stats()  # after convergence: what is still unfinished never arrived
     rss_end = soak.stack.rss()
     outcomes, posts = soak.turn_outcomes(), soak.post_statuses()
     problems = soak.stack.log_problems()
