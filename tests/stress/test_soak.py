@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench._harness import machine_busy_seconds
 from tests.fakes.openai_server import FakeOpenAI
 from tests.stress import report
 from tests.stress.soak import Soak, model_answer, progress, setting
@@ -56,12 +57,14 @@ def test_soak(soak: Soak) -> None:
     soak.stack.log_problems()  # start-up noise is not the soak's
     rss_start = soak.stack.rss()
     cpu_before, gen_before = soak.stack.cpu_seconds(), soak.generator_cpu()
+    machine_before = machine_busy_seconds()
     progress(f"soak: {size(soak)} for {minutes:g} min")
     started = time.monotonic()
     soak.type_for(minutes * 60)
     elapsed = time.monotonic() - started
     server_cpu = soak.stack.cpu_seconds() - cpu_before
     generator_cpu = soak.generator_cpu() - gen_before
+    rest_cpu = machine_busy_seconds() - machine_before - server_cpu - generator_cpu
     soak.wait_for_turns()
     result = soak.converge()
     stats = soak.stats()  # after convergence: what is still unfinished never arrived
@@ -96,8 +99,9 @@ def test_soak(soak: Soak) -> None:
                f"{max(growth.values(), default=0) / MIB:+.1f}")
     report.add("  CPU (2 cores)", True,
                f"servers {server_cpu / elapsed * 100:.0f}%, load generator "
-               f"{generator_cpu / elapsed * 100:.0f}% of a core; send lag p99 "
-               f"{stats['send_lag_p99']:.0f} ms")
+               f"{generator_cpu / elapsed * 100:.0f}%, rest of the machine (PostgreSQL, "
+               f"Redis, this test, other work) {rest_cpu / elapsed * 100:.0f}% (100% = a "
+               f"core); typing lag p99 {stats['send_lag_p99']:.0f} ms")
     progress(f"soak done: {stats['counters']}, codes {dict(stats['close_codes'])}, "
              f"problems {problems[:5]}, missing {missing[:5]}")
     assert result.ok, f"diverged {result.diverged[:3]}, lost {result.lost}"
