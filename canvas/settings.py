@@ -224,6 +224,9 @@ CANVAS_MODEL = os.environ.get("CANVAS_MODEL", "gpt-4.1")
 # the SDK retries rate limits and server errors.
 CANVAS_MODEL_TIMEOUT = float(os.environ.get("CANVAS_MODEL_TIMEOUT", 60))
 CANVAS_MODEL_RETRIES = int(os.environ.get("CANVAS_MODEL_RETRIES", 2))
+# Seconds one model answer may take in all: a stream that keeps sending never trips the
+# timeout above (a 60k-character rewrite streams in about three minutes).
+CANVAS_MODEL_DEADLINE = float(os.environ.get("CANVAS_MODEL_DEADLINE", 600))
 # A streaming turn whose worker gave no sign of life for this many seconds is marked failed.
 CANVAS_TURN_STALE_AFTER = float(os.environ.get("CANVAS_TURN_STALE_AFTER", 45))
 # Version checkpoints: after this many seconds without edits, at most one per interval.

@@ -105,6 +105,33 @@ class AsgiServer:
         return self.log_path.read_text(errors="replace")
 
 
+class CeleryWorker:
+    """A real `celery worker` process (one turn at a time), as production runs them."""
+
+    def __init__(self, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
+        from django.conf import settings
+
+        self.log_path = log_path
+        self.env = {**os.environ, **(extra_env or {}), "DATABASE_URL": database_url(),
+                    "SECRET_KEY": settings.SECRET_KEY}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> CeleryWorker:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the process
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "canvas", "worker", "--pool=solo",
+             "--concurrency=1", "--loglevel=warning", "--without-heartbeat", "--without-gossip",
+             "--without-mingle"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        log.close()
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup, django_db_blocker,
                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

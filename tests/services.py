@@ -51,57 +51,107 @@ def redis_binary() -> str | None:
         "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
 
 
+class PostgresServer:
+    """A fresh PostgreSQL cluster in a temporary folder (database ``canvas``, user ``canvas``).
+
+    Besides start and stop it can be taken down and brought back on the same port and data,
+    so fault tests can make it refuse connections for a while, as a restart does.
+    """
+
+    def __init__(self) -> None:
+        bindir = postgres_bindir()
+        if bindir is None:
+            raise RuntimeError("PostgreSQL is not installed (Debian package: postgresql)")
+        self.bindir = bindir
+        # PostgreSQL refuses to run as root: run it as the 'postgres' system user then.
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.tmp = Path(tempfile.mkdtemp(prefix="canvas-pg-"))
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.tmp, entry.pw_uid, entry.pw_gid)
+        self.data, self.port = self.tmp / "data", free_port()
+        self.url = f"postgres://canvas@127.0.0.1:{self.port}/canvas"
+
+    def _run(self, *args: object, check: bool = True) -> None:
+        subprocess.run([*args], user=self.user, check=check, stdout=subprocess.DEVNULL,
+                       stderr=None if check else subprocess.DEVNULL, cwd=self.tmp)
+
+    def create(self) -> PostgresServer:
+        self._run(self.bindir / "initdb", "-D", self.data, "-U", "canvas", "--auth=trust",
+                  "-E", "UTF8", "--no-sync", "--locale=C")
+        self.start()
+        self._run(self.bindir / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                  "canvas", "canvas")
+        return self
+
+    def start(self) -> None:
+        options = (f"-p {self.port} -k {self.tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run(self.bindir / "pg_ctl", "-D", self.data, "-o", options, "-l",
+                  self.tmp / "log", "-w", "-t", "60", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast`` ends every session and refuses new ones; ``immediate`` is a crash."""
+        self._run(self.bindir / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop",
+                  check=False)
+
+    def destroy(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def postgres_server() -> Iterator[str]:
     """A fresh PostgreSQL cluster; yields its URL (database ``canvas``, user ``canvas``)."""
-    bindir = postgres_bindir()
-    if bindir is None:
-        raise RuntimeError("PostgreSQL is not installed (Debian package: postgresql)")
-    # PostgreSQL refuses to run as root: run it as the 'postgres' system user then.
-    user = "postgres" if os.geteuid() == 0 else None
-    tmp = Path(tempfile.mkdtemp(prefix="canvas-pg-"))
-    if user:
-        entry = pwd.getpwnam(user)
-        os.chown(tmp, entry.pw_uid, entry.pw_gid)
-    data, port = tmp / "data", free_port()
-    run = {"user": user, "check": True, "stdout": subprocess.DEVNULL, "cwd": tmp}
+    server = PostgresServer()
     try:
-        subprocess.run([bindir / "initdb", "-D", data, "-U", "canvas", "--auth=trust",
-                        "-E", "UTF8", "--no-sync", "--locale=C"], **run)
-        options = (f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run([bindir / "pg_ctl", "-D", data, "-o", options, "-l", tmp / "log",
-                        "-w", "-t", "60", "start"], **run)
-        subprocess.run([bindir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "canvas",
-                        "canvas"], **run)
-        yield f"postgres://canvas@127.0.0.1:{port}/canvas"
+        yield server.create().url
     finally:
-        subprocess.run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
-                       user=user, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       cwd=tmp)
-        shutil.rmtree(tmp, ignore_errors=True)
+        server.destroy()
+
+
+class RedisServer:
+    """A memory-only Redis on a free port, which can be killed and started again there."""
+
+    def __init__(self) -> None:
+        binary = redis_binary()
+        if binary is None:
+            raise RuntimeError("Redis is not installed (Debian package: redis-server)")
+        self.binary, self.port = binary, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        return self
+
+    def stop(self, kill: bool = False) -> None:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        if kill:
+            process.kill()
+        else:
+            process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextlib.contextmanager
 def redis_server() -> Iterator[str]:
     """A fresh, memory-only Redis; yields its URL."""
-    binary = redis_binary()
-    if binary is None:
-        raise RuntimeError("Redis is not installed (Debian package: redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
-        stdout=subprocess.DEVNULL)
+    server = RedisServer()
     try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.start().url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
 
 
 def main(argv: list[str]) -> int:

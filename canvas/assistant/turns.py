@@ -411,7 +411,12 @@ class TurnRunner:
 
     def _stream_round(self, client, messages) -> list[StreamedCall]:
         tools = COMMENT_TOOLS if self.comments_only else TOOLS
+        deadline = time.monotonic() + settings.CANVAS_MODEL_DEADLINE
         for event in model_events(client, messages, tools):
+            if time.monotonic() > deadline:
+                raise TurnFailed(f"The model's answer went on too long (over "
+                                 f"{settings.CANVAS_MODEL_DEADLINE:g} s) and was stopped. "
+                                 "What was already applied stays in the canvas.")
             self._check_cancel()
             self._heartbeat()
             if isinstance(event, TextDelta):

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -16,7 +14,7 @@ from websockets.asyncio.client import connect
 
 from canvas.models import Message
 from collab.client import SyncClient
-from tests.conftest import ROOT, database_url
+from tests.conftest import CeleryWorker
 from tests.fakes.openai_server import ToolCall, ToolCalls
 from tests.sync.helpers import converge, http_post, stored_text
 
@@ -24,23 +22,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def stack(fake_openai, asgi_server_factory, tmp_path, settings):
+def stack(fake_openai, asgi_server_factory, tmp_path):
     assert os.environ.get("REDIS_URL"), "integration runs set REDIS_URL"
     env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "test-key",
            "CANVAS_MODEL": "fake-model", "CANVAS_TURN_STALE_AFTER": "3"}
     server = asgi_server_factory(**env)
-    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "canvas", "worker", "--pool=solo",
-         "--concurrency=1", "--loglevel=warning", "--without-heartbeat", "--without-gossip",
-         "--without-mingle"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, **env, "DATABASE_URL": database_url(),
-             "SECRET_KEY": settings.SECRET_KEY})
-    yield server, worker, fake_openai
-    if worker.poll() is None:
-        worker.terminate()
-        worker.wait(10)
+    worker = CeleryWorker(tmp_path / "worker.log", env)
+    yield server, worker.start().process, fake_openai
+    worker.stop()
 
 
 async def post_message(base_url: str, session: str, canvas_id, text: str) -> httpx.Response:

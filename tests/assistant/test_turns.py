@@ -222,6 +222,15 @@ def test_timeout_ends_the_turn(model, doc_canvas, settings):
     assert message.status == "failed" and "did not answer in time" in message.error
 
 
+def test_a_stream_that_never_ends_is_stopped_at_the_deadline(model, doc_canvas, settings):
+    settings.CANVAS_MODEL_DEADLINE = 0.5
+    Human(doc_canvas.id).insert(0, "Untouched.\n")
+    model.add_response(Reply(text="Thinking", endless=True, chunk_delay=0.05))
+    message = run(start_turn(doc_canvas))
+    assert message.status == "failed" and "went on too long" in message.error
+    assert text_of(doc_canvas) == "Untouched.\n"
+
+
 def test_stop_mid_stream_keeps_what_was_applied(model, doc_canvas):
     """Edits the turn had applied (in its fork) when Stop came are merged; the rest never."""
     Human(doc_canvas.id).insert(0, "a1 b1 c1\n")

@@ -57,6 +57,7 @@ DEFAULT_MODEL = "gpt-4o-mini"
 GARBAGE_EVENT = b"data: {this is not json <garbage>\n\n"
 _DONE_EVENT = b"data: [DONE]\n\n"
 _LAST_CHUNK = b"0\r\n\r\n"  # chunked transfer-encoding terminator
+STALL_SECONDS = 60.0  # how long a stalled stream stays silent (clients time out first)
 
 
 @dataclass
@@ -105,6 +106,12 @@ class Reply:
       without the ``finish_reason`` chunk, usage chunk and ``[DONE]``.
     - ``error_after``: streaming only; after that many events send an
       OpenAI-style ``data: {"error": ...}`` event and end the stream.
+    - ``stall_after``: streaming only; after that many events go silent (the connection
+      stays open) for up to ``STALL_SECONDS`` or until the server stops, then drop it:
+      a timeout in the middle of a stream.
+    - ``endless``: streaming only; after the text, keep sending ``endless_text`` every
+      ``chunk_delay`` seconds (0.1 s when unset) and never finish, until the client hangs
+      up or the server stops: a stream that never ends, yet never trips a read timeout.
     """
 
     text: str = ""
@@ -121,6 +128,9 @@ class Reply:
     error_after: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     gate: threading.Event | None = None
+    stall_after: int | None = None
+    endless: bool = False
+    endless_text: str = "…"
 
     def resolved_finish_reason(self) -> str:
         """Finish reason the real API would send for this content."""
@@ -491,7 +501,7 @@ class _Handler(BaseHTTPRequestHandler):
             error = Error(500, message="The server had an error while processing your request.")
             error_event = b"data: " + json.dumps(error.body()).encode() + b"\n\n"
             events = [*events[: reply.error_after], error_event]
-        elif not reply.truncate:
+        elif not reply.truncate and not reply.endless:
             events.append(_DONE_EVENT)
 
         self.send_response(200)
@@ -510,16 +520,31 @@ class _Handler(BaseHTTPRequestHandler):
             if index and self._wait(reply.chunk_delay):
                 self._drop()
                 return
+            if reply.stall_after is not None and index >= reply.stall_after:
+                self._wait(STALL_SECONDS)
+                self._drop()
+                return
             frame = b"%x\r\n%s\r\n" % (len(event), event)
-            if index == len(events) - 1 and reply.drop_after is None:
+            if index == len(events) - 1 and reply.drop_after is None and not reply.endless:
                 # Same write as the last event, so a client that stops reading
                 # at [DONE] still sees a complete body and can reuse the socket.
                 frame += _LAST_CHUNK
             self.wfile.write(frame)
         if reply.drop_after is not None:
             self._drop()
+        elif reply.endless:
+            self._stream_forever(request, reply)
         elif not events:
             self.wfile.write(_LAST_CHUNK)
+
+    def _stream_forever(self, request: dict[str, Any], reply: Reply) -> None:
+        piece = Reply(text=reply.endless_text, chunk_size=len(reply.endless_text) or 1,
+                      model=reply.model, truncate=True)
+        event = b"data: " + json.dumps(_chunks(request, piece)[1], ensure_ascii=False).encode()
+        frame = b"%x\r\n%s\r\n" % (len(event) + 2, event + b"\n\n")
+        while not self._wait(reply.chunk_delay or 0.1):
+            self.wfile.write(frame)  # OSError once the client hangs up ends the handler
+        self._drop()
 
 
 def _chunks(request: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
@@ -558,7 +583,7 @@ def _chunks(request: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
             chunks.append(
                 chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
             )
-    if not reply.truncate:
+    if not reply.truncate and not reply.endless:
         chunks.append(chunk({}, reply.resolved_finish_reason()))
         if include_usage:
             chunks.append({**base, "choices": [], "usage": _usage(request, reply)})
