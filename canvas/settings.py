@@ -128,7 +128,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            # channels_redis waits for messages with BZPOPMIN for 5 s; redis-py 8 reads
+            # every reply within 5 s by default, so a busy server that answers a little
+            # late made the read time out and killed the consumer. Read with a margin.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                       "capacity": 1000, "expiry": 30},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
