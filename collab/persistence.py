@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -117,15 +117,16 @@ def client_origins(canvas_id: str, clients: set[int] | None = None) -> dict[int,
     return dict(rows.values_list("client_id", "origin"))
 
 
-def updates_since(canvas_id: str, seq: int) -> Loaded:
+def updates_since(canvas_id: str, seq: int, since: datetime | None = None) -> Loaded:
     """Updates a replica that has seen up to ``seq`` may have missed.
 
     Includes the compacted state when compaction has folded rows past ``seq`` (the rows are
-    gone, the state has them), and recent rows below ``seq`` that may have committed late.
-    Re-applying something already known is harmless.
+    gone, the state has them), and rows below ``seq`` that may have committed late: those
+    created since LATE_COMMIT_WINDOW before ``since`` (the reader's previous look; now by
+    default). Re-applying something already known is harmless.
     """
     state, state_seq = Canvas.objects.values_list("state", "state_seq").get(id=canvas_id)
-    recent = timezone.now() - LATE_COMMIT_WINDOW
+    recent = (since or timezone.now()) - LATE_COMMIT_WINDOW
     rows = list(DocUpdate.objects.filter(canvas_id=canvas_id)
                 .filter(Q(seq__gt=seq) | Q(created__gte=recent))
                 .order_by("seq").values_list("seq", "data"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
+from django.utils import timezone
 from pycrdt import Doc, Map, Text
 
 from . import persistence, presence_board, relay, signals
@@ -49,6 +50,10 @@ AWARENESS_TIMEOUT = 30.0
 #: window). People typing, even fifty of them, leave longer gaps and are not delayed.
 BUSY_WITHIN = 0.003
 BATCH_WINDOW = 0.005
+#: Seconds between attempts to listen on the channel layer after it failed, and at least
+#: between re-joins of the canvas group when the log shows the layer missed something.
+LAYER_RETRY = 1.0
+REJOIN_EVERY = 5.0
 #: A connection waits for its writes once this many are queued (backpressure).
 MAX_QUEUED_WRITES = 5000
 #: The shared types of a canvas document (ARCHITECTURE §3) and their kinds.
@@ -130,6 +135,8 @@ class Replica:
         self._last_editor: int | None = None
         self.origins: dict[int, str] = {}
         self._presence_post: asyncio.Task | None = None
+        self._rejoined_at = 0.0
+        self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -291,7 +298,9 @@ class Replica:
                     await asyncio.sleep(BATCH_WINDOW)
                 batch, self._writes = self._writes, []
                 try:
-                    seqs = await database_sync_to_async(persistence.append_updates)(
+                    # The seqs are not taken into max_seq: rows of other processes may sit
+                    # below them, and the log poll finds what the layer lost past max_seq.
+                    await database_sync_to_async(persistence.append_updates)(
                         self.canvas_id, [(w.update, w.origin) for w in batch],
                         self.doc.client_id)
                 except Exception as exc:
@@ -305,7 +314,6 @@ class Replica:
                     await self._broadcast_close()
                     return
                 self._last_write_end = time.monotonic()
-                self.max_seq = max(self.max_seq, *seqs)
                 self._appended_since_compaction += len(batch)
                 updates = [w.update for w in batch]
                 # One frame per batch: a frame per update to each connection is what the
@@ -369,7 +377,15 @@ class Replica:
 
     async def _read_layer(self) -> None:
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the layer's server went away: wait, then listen again
+                logger.warning("channel layer receive failed for %s", self.canvas_id,
+                               exc_info=True)
+                await asyncio.sleep(LAYER_RETRY)
+                continue
             if message.get("sender") == self.channel and message.get("sender"):
                 continue
             try:
@@ -392,31 +408,55 @@ class Replica:
                 if user_id is None or getattr(connection, "user_id", None) == user_id:
                     await connection.recheck_access(message.get("ended_session"))
 
-    async def _apply_remote(self, update: bytes) -> None:
-        """An update already in the log (from another process): apply and show locally."""
+    async def _apply_remote(self, update: bytes) -> bool:
+        """An update already in the log (from another process): apply and show locally.
+        Returns whether it was news here."""
         try:
             change = self._apply(update)
         except InvalidUpdate:
             logger.warning("invalid update relayed for %s", self.canvas_id)
+            return False
+        if change is None:
+            return False
+        self.size += len(change)
+        await self._fanout(sync_update(change))
+        return True
+
+    async def _rejoin_layer(self) -> None:
+        """The log held news the layer never brought: its server may have restarted and
+        forgotten our group (Redis keeps groups in memory). Joining again is harmless."""
+        now = time.monotonic()
+        if self.layer is None or self._alone or not self.channel \
+                or now - self._rejoined_at < REJOIN_EVERY:
             return
-        if change is not None:
-            self.size += len(change)
-            await self._fanout(sync_update(change))
+        self._rejoined_at = now
+        try:
+            await self.layer.group_add(self.group, self.channel)
+        except Exception:
+            logger.warning("could not rejoin %s on the channel layer", self.group,
+                           exc_info=True)
 
     async def _poll_log(self) -> None:
         while True:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._poke.wait(), RESYNC_INTERVAL)
             self._poke.clear()
+            looked_at = timezone.now()
             try:
+                # Late commits are looked for since the previous look, however long ago a busy
+                # loop made it: a window counted from now alone let rows slip through for good.
                 missed = await database_sync_to_async(persistence.updates_since)(
-                    self.canvas_id, self.max_seq)
+                    self.canvas_id, self.max_seq, self._looked_at)
             except Exception:
                 logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
                 continue
+            news = False
             for update in missed.updates:
-                await self._apply_remote(update)
+                news = await self._apply_remote(update) or news
             self.max_seq = max(self.max_seq, missed.max_seq)
+            self._looked_at = looked_at
+            if news:
+                await self._rejoin_layer()
             await self._maybe_checkpoint()
 
     async def _maybe_checkpoint(self, pause: float | None = None) -> None:

@@ -1,0 +1,61 @@
+"""The log poll heals what the channel layer lost, however late it looks."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.utils import timezone
+from pycrdt import Doc, Text
+
+from collab import persistence
+from collab import replica as replicas
+from collab.models import DocUpdate
+from collab.protocol import sync_update
+from tests.sync.helpers import Socket
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def other_process_update(canvas_id: str, text: str) -> None:
+    """An update another process logged, whose layer message never arrived."""
+    doc = persistence.load_doc(canvas_id)
+    before = doc.get_state()
+    doc.get("content", type=Text).insert(0, text)
+    persistence.append_updates(canvas_id, [(doc.get_update(before), "user:999")])
+
+
+async def test_a_row_the_layer_lost_is_found_after_this_replica_wrote_and_time_passed(cast):
+    canvas_id = str(cast.canvas.id)
+    ws = Socket(f"/ws/canvases/{canvas_id}/sync", [
+        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
+        (b"cookie", f"sessionid={cast.sessions['owner']}".encode())])
+    assert await ws.connect()
+    await ws.receive_from()  # the server's step 1: the replica is loaded
+    replica = replicas.open_replicas()[canvas_id]
+
+    # Another process logs a row; its layer message is lost (nothing tells this replica).
+    await sync_to_async(other_process_update)(canvas_id, "Lost on the way. ")
+    # This replica then writes rows of its own, with higher seqs...
+    mine = Doc()
+    mine.apply_update(replica.doc.get_update())
+    before = mine.get_state()
+    mine.get("content", type=Text).insert(0, "Mine. ")
+    await ws.send_to(sync_update(mine.get_update(before)))
+    for _ in range(100):
+        if "Mine." in str(replica.doc.get("content", type=Text)):
+            break
+        await asyncio.sleep(0.02)
+    await replica.flush()
+    # ...and its event loop is so busy that it looks again only long after both were made.
+    await sync_to_async(DocUpdate.objects.filter(canvas_id=canvas_id).update)(
+        created=timezone.now() - timedelta(minutes=5))
+    replica._poke.set()
+    for _ in range(150):
+        if "Lost on the way." in str(replica.doc.get("content", type=Text)):
+            break
+        await asyncio.sleep(0.02)
+    assert "Lost on the way." in str(replica.doc.get("content", type=Text))
+    await ws.disconnect()
