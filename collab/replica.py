@@ -136,6 +136,7 @@ class Replica:
         self.origins: dict[int, str] = {}
         self._presence_post: asyncio.Task | None = None
         self._rejoined_at = 0.0
+        self._abandoning: asyncio.Task | None = None
         self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
 
     # --- life cycle ----------------------------------------------------------------------
@@ -309,9 +310,14 @@ class Replica:
                         if not write.done.done():
                             write.done.set_exception(exc)
                     self._writes = []
-                    # This replica now holds changes that are not stored: drop every
-                    # connection so the clients resync (their documents still have them).
+                    # This replica now holds changes that are not stored. It must not serve
+                    # anyone again: reconnecting clients would find those changes here, never
+                    # send them again, and they would never be stored. Close it, drop every
+                    # connection, and let the clients resync with a fresh replica loaded from
+                    # the database (their documents still have the changes).
+                    self.closed = True
                     await self._broadcast_close()
+                    self._abandoning = asyncio.create_task(self._abandon())
                     return
                 self._last_write_end = time.monotonic()
                 self._appended_since_compaction += len(batch)
@@ -331,6 +337,13 @@ class Replica:
             for write in self._writes:  # only after a failure above
                 if not write.done.done():
                     write.done.cancel()
+
+    async def _abandon(self) -> None:
+        """Leave the registry and stop, storing nothing (see the write loop's failure)."""
+        async with _locks.setdefault(self.canvas_id, asyncio.Lock()):
+            if _replicas.get(self.canvas_id) is self:
+                del _replicas[self.canvas_id]
+        await self.stop(flush=False)
 
     async def _compact(self) -> None:
         try:
@@ -610,8 +623,8 @@ async def _close_later(replica: Replica) -> None:
     lock = _locks.setdefault(replica.canvas_id, asyncio.Lock())
     async with lock:
         _closers.pop(replica.canvas_id, None)
-        if replica.connections:
-            return
+        if replica.connections or replica.closed:
+            return  # back in use, or abandoned after a failed write (it stops itself)
         if _replicas.get(replica.canvas_id) is replica:
             del _replicas[replica.canvas_id]
         await replica.stop()

@@ -59,3 +59,49 @@ async def test_a_row_the_layer_lost_is_found_after_this_replica_wrote_and_time_p
         await asyncio.sleep(0.02)
     assert "Lost on the way." in str(replica.doc.get("content", type=Text))
     await ws.disconnect()
+
+
+async def test_changes_a_failed_write_could_not_store_are_stored_after_the_resync(
+        cast, monkeypatch):
+    """The database refuses a write: the replica holding the change must not serve the
+    reconnecting client, or the client, seeing the change there, never sends it again."""
+    from collab.protocol import Outer, SyncStep, parse_frame, sync_step2
+
+    canvas_id = str(cast.canvas.id)
+    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
+               (b"cookie", f"sessionid={cast.sessions['owner']}".encode())]
+    mine = Doc()  # the browser's document: it keeps what it typed until the server has it
+
+    async def connect() -> Socket:
+        ws = Socket(f"/ws/canvases/{canvas_id}/sync", headers)
+        assert await ws.connect()
+        step1 = parse_frame(await ws.receive_from())
+        assert (step1.outer, step1.step) == (Outer.SYNC, SyncStep.STEP1)
+        await ws.send_to(sync_step2(mine.get_update(step1.payload)))
+        return ws
+
+    ws = await connect()
+    real_append = persistence.append_updates
+
+    def database_down(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(persistence, "append_updates", database_down)
+    before = mine.get_state()
+    mine.get("content", type=Text).insert(0, "Typed while the database was down.")
+    await ws.send_to(sync_update(mine.get_update(before)))
+    while True:  # the replica could not store it: everyone resyncs
+        message = await ws.receive_output(5)
+        if message["type"] == "websocket.close":
+            assert message["code"] == 1012
+            break
+    monkeypatch.setattr(persistence, "append_updates", real_append)
+
+    ws = await connect()  # the client's step 2 carries what was not stored
+    for _ in range(100):
+        stored = await sync_to_async(persistence.load_text)(canvas_id)
+        if stored:
+            break
+        await asyncio.sleep(0.05)
+    assert stored == "Typed while the database was down."
+    await ws.disconnect()
