@@ -18,7 +18,7 @@ from pycrdt import Doc, Text
 from canvas.models import Canvas
 
 from .models import ClientOrigin, DocUpdate
-from .yjs_positions import new_writers
+from .yjs_positions import writer_clients
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _new_origins(canvas_id: str, items: list[tuple[bytes, str]],
     found: dict[int, str] = {}
     for data, origin in items:
         try:
-            clients = new_writers(data, {})
+            clients = writer_clients(data)
         except (ValueError, IndexError):
             continue  # not ours to judge here: the replica refused what it could not read
         for client in clients:

@@ -32,7 +32,7 @@ from .protocol import (
     parse_awareness,
     sync_update,
 )
-from .yjs_positions import new_writers, read_state_vector
+from .yjs_positions import new_writers, read_state_vector, writer_clients
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +278,8 @@ class Replica:
         them belongs to someone else (one lookup per client id this replica has not met:
         another process may have recorded it)."""
         try:
+            if all(self.origins.get(c) == origin for c in writer_clients(update)):
+                return set()  # the usual keystroke: a client id already known to be theirs
             writers = new_writers(update, read_state_vector(self.doc.get_state()))
         except (ValueError, IndexError) as exc:
             raise InvalidUpdate(f"unreadable update: {exc}") from exc

@@ -121,6 +121,19 @@ def blocks_of(doc: Doc) -> dict[int, list[Block]]:
     return blocks_of_update(doc.get_update())
 
 
+def writer_clients(update: bytes) -> set[int]:
+    """The client ids an update carries content under (new or not). A keystroke's update
+    has one group of structs: its header names the client, nothing else is read.
+
+    Raises ValueError (or IndexError) for bytes that are not a v1 update."""
+    r = _Reader(bytes(update))
+    if r.uint() == 1:
+        count, client = r.uint(), r.uint()
+        return {client} if count else set()
+    return {client for client, blocks in blocks_of_update(update).items()
+            if any(b.kind != "skip" for b in blocks)}
+
+
 def new_writers(update: bytes, state_vector: dict[int, int]) -> set[int]:
     """The client ids under which ``update`` writes something a document with
     ``state_vector`` does not have yet (deletions name others' items: they do not count).
