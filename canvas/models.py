@@ -50,6 +50,14 @@ ROLE_RANK = {Role.VIEWER: 1, Role.COMMENTER: 2, Role.EDITOR: 3, Role.OWNER: 4}
 ROLE_LENGTH = 10
 
 
+class AssistantPolicy(models.TextChoices):
+    """How the assistant may change a canvas while other people are in it (alone, it edits)."""
+
+    DIRECT = "direct", "Edit directly"
+    SUGGEST = "suggest", "Suggest changes for people to accept"
+    GUARDED = "guarded", "Edit directly, but suggest where people are working"
+
+
 class Canvas(models.Model):
     """One shared document or code file. Its text lives in the Y document (``collab``)."""
 
@@ -67,6 +75,11 @@ class Canvas(models.Model):
     state_seq = models.BigIntegerField(default=0, help_text="Last update seq folded into state.")
     # Publishing makes the text public: the owner's decision unless they let editors do it.
     editors_may_publish = models.BooleanField(default=False)
+    # The room policy (canvas.assistant.guard): the owner's choice.
+    assistant_policy = models.CharField(max_length=8, choices=AssistantPolicy.choices,
+                                        default=AssistantPolicy.DIRECT)
+    #: "Where people are working": passages they edited this many seconds ago or less.
+    assistant_guard_seconds = models.PositiveIntegerField(default=60)
 
     class Meta:
         ordering = ["-updated"]
@@ -157,6 +170,7 @@ class Message(models.Model):
     class Action(models.TextChoices):
         REPLY = "reply", "Reply"
         EDIT = "edit", "Edit"
+        SUGGEST = "suggest", "Suggest"
         REWRITE = "rewrite", "Rewrite"
         COMMENT = "comment", "Comment"
 

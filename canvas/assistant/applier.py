@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pycrdt import IdMap, IdSet
+from pycrdt import Doc, IdMap, IdSet, Text
 
 from collab.yjs_positions import Positions
 
+from . import suggestions
 from .fork import Fork, Region, Snapshot, deleted_ids, word_changes
+from .guard import Guard
 from .placement import Change, Placement, PlacementError, find_passage, place
 
 #: A rewrite that keeps less than this fraction of a non-empty canvas's length, without a
@@ -37,6 +39,8 @@ FLASH_LIMIT = 50
 PLACEMENT_BUDGET = 0.15
 
 APPLIED, FAILED, SKIPPED, HELD = "applied", "failed", "skipped", "held"
+#: Not applied: offered to people as a suggestion (the room policy, guard.py).
+SUGGESTED = "suggested"
 
 
 class LiveDocument(Protocol):
@@ -51,6 +55,10 @@ class LiveDocument(Protocol):
     def merge(self, update: bytes) -> None:
         """Apply the turn's update as one change of the turn's own."""
 
+    def changes_since(self, state_vector: bytes) -> bytes:
+        """What the live document has that a document at ``state_vector`` has not (only
+        needed with a ``Guard``: to see where people typed while the turn ran)."""
+
 
 @dataclass(frozen=True)
 class ItemResult:
@@ -58,12 +66,13 @@ class ItemResult:
 
     kind: str  # "edit" | "comment" | "rewrite"
     number: int
-    status: str  # APPLIED | FAILED | SKIPPED | HELD
+    status: str  # APPLIED | FAILED | SKIPPED | HELD | SUGGESTED
     error: str = ""
     how: str = ""
     places: int = 0
     candidates: tuple[str, ...] = ()
     proposal: str = ""  # a HELD rewrite: the whole text it would have made
+    suggested: int = 0  # changes offered as suggestions instead of applied
 
     @property
     def applied(self) -> bool:
@@ -79,6 +88,11 @@ class ItemResult:
             out["places"] = self.places
         if self.candidates:
             out["did_you_mean"] = list(self.candidates)
+        if self.suggested:
+            out["suggested"] = self.suggested
+            out["note"] = ("people are working there, so "
+                           + ("these changes" if self.suggested > 1 else "this change")
+                           + " waits as a suggestion for them to accept; do not repeat it")
         return out
 
 
@@ -92,6 +106,8 @@ class ApplyOptions:
     max_doc: int = 5 * 1024 * 1024
     may_shrink: bool = False  # the request asks to delete or shorten a lot
     author: str = "assistant"
+    #: Said with each suggestion: {"turn": id, "askedBy": name, "request": text}.
+    suggestion_meta: dict = field(default_factory=dict)
     heartbeat: Callable[[], None] = field(default=lambda: None)
 
 
@@ -99,8 +115,9 @@ class Applier:
     """One turn's changes: placed in its fork, merged into the live document."""
 
     def __init__(self, snapshot: Snapshot, client_id: int, live: LiveDocument,
-                 options: ApplyOptions | None = None) -> None:
+                 options: ApplyOptions | None = None, guard: Guard | None = None) -> None:
         self.options = options or ApplyOptions()
+        self.guard = guard
         self.fork = Fork(snapshot, client_id)
         self.live = live
         self._live = _RecentReads(live)
@@ -112,6 +129,8 @@ class Applier:
         self._fresh: list[Region] = []  # what it wrote since the last flash, moving along
         self.comments_added: list[str] = []
         self.counts = {"edits": 0, "comments": 0, "rewrite": 0}
+        self.suggested = 0  # changes offered as suggestions
+        self._touched: tuple[object, list[tuple[int, int]]] | None = None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -123,6 +142,7 @@ class Applier:
 
     @property
     def changed(self) -> bool:
+        """Whether the turn changed the canvas (suggestions leave it as it was)."""
         return any(self.counts.values())
 
     def update(self) -> bytes:
@@ -159,10 +179,14 @@ class Applier:
         changes = [change for p in kept for change in p.changes]
         if self._too_large(changes):
             return failed("the canvas would exceed its size limit; nothing was applied")
-        self._apply(changes)
+        direct, offered = self._split(changes, rewrite=False)
+        self._suggest(offered)  # first: its positions are in the text as it is now
+        self._apply(direct)
         self._applied_edits.add((find, replace))
-        self.counts["edits"] += 1
-        return ItemResult("edit", number, APPLIED, how=kept[0].how, places=len(kept))
+        if direct:
+            self.counts["edits"] += 1
+        return ItemResult("edit", number, APPLIED if direct else SUGGESTED, how=kept[0].how,
+                          places=len(kept), suggested=len(offered))
 
     def _still_there(self, placements: list[Placement]) -> list[Placement]:
         """The placements whose quoted characters people have not all deleted meanwhile."""
@@ -181,7 +205,10 @@ class Applier:
         return growth > 0 and self._live.size() + growth > self.options.max_doc
 
     def _apply(self, changes: list[Change]) -> None:
-        regions = [self.window, *([self.selection] if self.selection else []), *self._fresh]
+        if not changes:
+            return
+        regions = [self.window, *([self.selection] if self.selection else []), *self._fresh,
+                   *(self.guard.regions() if self.guard else ())]
         self.fork.apply(changes, regions)
         self._fresh.extend(Region(a, b) for a, b in _ranges_after(changes) if a < b)
         self._dirty = True
@@ -190,6 +217,41 @@ class Applier:
         """What the turn wrote since the last call, where it sits in the fork's text now."""
         fresh, self._fresh = self._fresh, []
         return [region.span() for region in fresh]
+
+    # --- suggestions (the room policy) -------------------------------------------------------
+
+    def _split(self, changes: list[Change], rewrite: bool) -> tuple[list[Change], list[Change]]:
+        if self.guard is None:
+            return changes, []
+        return self.guard.split(changes, self.text(), rewrite, self._people_changed)
+
+    def _people_changed(self) -> list[tuple[int, int]]:
+        """Spans of the fork's text that people changed since the snapshot: the fork, plus
+        what the live document has beyond it, diffed against the fork word by word."""
+        update = self.live.changes_since(self.fork.doc.get_state())
+        key = (update, self.fork.doc.get_state())
+        if self._touched is not None and self._touched[0] == key:
+            return self._touched[1]
+        theirs = Doc()
+        theirs.apply_update(self.fork.doc.get_update())
+        theirs.apply_update(update)
+        text = str(theirs.get("content", type=Text))
+        spans = [] if text == self.text() else \
+            [(c.start, c.end) for c in word_changes(self.text(), text)]
+        self._touched = (key, spans)
+        return spans
+
+    def _suggest(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        replaced = self.fork.quote_ids_of([(c.start, c.end) for c in changes])
+        with self.fork.doc.transaction():
+            suggestions.write(self.fork.content, self.fork.suggestions, self.text(), changes,
+                              replaced, f"{self.fork.client_id:x}",
+                              {"author": self.options.author, **self.options.suggestion_meta})
+        self._dirty = True
+        self._fresh.extend(Region(c.start, c.end) for c in changes)
+        self.suggested += len(changes)
 
     # --- comments ----------------------------------------------------------------------------
 
@@ -252,9 +314,13 @@ class Applier:
         if self._too_large(changes):
             return ItemResult("rewrite", 1, FAILED, "the canvas would exceed its size limit; "
                               "nothing was applied")
-        self._apply(changes)
-        self.counts["rewrite"] += 1
-        return ItemResult("rewrite", 1, APPLIED)
+        direct, offered = self._split(changes, rewrite=True)
+        self._suggest(offered)  # first: its positions are in the text as it is now
+        self._apply(direct)
+        if direct or not offered:
+            self.counts["rewrite"] += 1
+        return ItemResult("rewrite", 1, APPLIED if direct or not offered else SUGGESTED,
+                          suggested=len(offered))
 
     def _destructive(self, shown: str, content: str) -> bool:
         if not shown.strip() or self.options.may_shrink:
@@ -352,5 +418,5 @@ def _ranges_after(changes: list[Change]) -> tuple[tuple[int, int], ...]:
     return tuple(ranges)
 
 
-__all__ = ["APPLIED", "FAILED", "HELD", "SKIPPED", "Applier", "ApplyOptions", "ItemResult",
-           "LiveDocument"]
+__all__ = ["APPLIED", "FAILED", "HELD", "SKIPPED", "SUGGESTED", "Applier", "ApplyOptions",
+           "ItemResult", "LiveDocument"]

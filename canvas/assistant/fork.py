@@ -72,6 +72,7 @@ class Fork:
         self.doc.apply_update(snapshot.update)
         self.content = self.doc.get("content", type=Text)
         self.comments = self.doc.get("comments", type=Map)
+        self.suggestions = self.doc.get("suggestions", type=Map)
         self._text = snapshot.text  # kept in step with every change, so reads cost nothing
 
     @property
@@ -107,21 +108,30 @@ class Fork:
         return self.doc.get_update(self.snapshot.state_vector)
 
     def quote_ids(self, start: int, end: int) -> IdMap:
-        """The Yjs ids of the characters ``start:end`` (to ask whether people deleted them).
+        """The Yjs ids of the characters ``start:end`` (to ask whether people deleted them)."""
+        return self.quote_ids_of([(start, end)])[0]
 
-        Deleting the span in a scratch copy and reading that transaction's delete set gives
-        exactly those ids, counted the way Yjs counts them.
+    def quote_ids_of(self, spans: list[tuple[int, int]]) -> list[IdMap]:
+        """The Yjs ids of the characters of each span, from one copy of the document.
+
+        Deleting a span in a scratch copy and reading that transaction's delete set gives
+        exactly its ids, counted the way Yjs counts them; the spans go last to first, so each
+        is still where it was.
         """
         scratch = Doc()
         scratch.apply_update(self.doc.get_update())
         content = scratch.get("content", type=Text)
         captured: list[bytes] = []
         scratch.observe(lambda event: captured.append(event.delete_set))
-        byte_start = codepoint_to_utf8(self._text, start)
-        byte_end = codepoint_to_utf8(self._text, end)
-        del content[byte_start:byte_end]
-        ids = IdSet.decode(captured[0]) if captured else IdSet()
-        return IdMap.from_set(ids, [])
+        found: dict[int, IdMap] = {}
+        for i in sorted(range(len(spans)), key=lambda i: spans[i][0], reverse=True):
+            start, end = spans[i]
+            captured.clear()
+            if end > start:
+                del content[codepoint_to_utf8(self._text, start):
+                            codepoint_to_utf8(self._text, end)]
+            found[i] = IdMap.from_set(IdSet.decode(captured[0]) if captured else IdSet(), [])
+        return [found[i] for i in range(len(spans))]
 
 
 def deleted_ids(doc: Doc) -> IdSet:

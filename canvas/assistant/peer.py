@@ -88,6 +88,10 @@ class AssistantPeer(DocumentPeer):
         with self.change():
             self.doc.apply_update(update)
 
+    def changes_since(self, state_vector: bytes) -> bytes:
+        self.refresh()
+        return self.doc.get_update(state_vector)
+
     def show_presence(self) -> None:
         state = {"user": self._user()}
         self._publish_presence(json.dumps(state, ensure_ascii=False))

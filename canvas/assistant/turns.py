@@ -22,9 +22,10 @@ from canvas import chat
 from canvas.models import Canvas, Membership, Message, Role, Version
 from canvas.versions import make_version
 
-from . import config, prompts, queue, room, selection
-from .applier import APPLIED, FAILED, HELD, SKIPPED, Applier, ApplyOptions
+from . import config, prompts, queue, room, selection, suggestions
+from .applier import APPLIED, FAILED, HELD, SKIPPED, SUGGESTED, Applier, ApplyOptions
 from .fork import Snapshot
+from .guard import Guard, Policy
 from .peer import AssistantPeer
 from .stream import CallComplete, CallProgress, StreamEnd, TextDelta, Usage, model_events
 from .tools import (
@@ -205,8 +206,9 @@ class TurnRunner:
         message.status = status
         message.error = error
         message.text = self.text or message.text
-        if self.applier is not None and self.applier.changed:
+        if self.applier is not None:
             self.applier.merge()  # what a call cut short by Stop or an error had applied
+        if self.applier is not None and self.applier.changed:
             message.edit_update = self.applier.update()
             self._make_version(Version.Reason.ASSISTANT_AFTER, "After the assistant's edit")
         message.action = self._action()
@@ -224,6 +226,8 @@ class TurnRunner:
             return Message.Action.REWRITE
         if self.applied["edits"]:
             return Message.Action.EDIT
+        if self.applier is not None and self.applier.suggested:
+            return Message.Action.SUGGEST
         if self.applied["comments"]:
             return Message.Action.COMMENT
         return Message.Action.REPLY
@@ -235,6 +239,9 @@ class TurnRunner:
         if self.applied["edits"]:
             n = self.applied["edits"]
             parts.append(f"Edited {n} passage{'s' if n != 1 else ''}")
+        if self.applier is not None and self.applier.suggested:
+            n = self.applier.suggested
+            parts.append(f"Suggested {n} change{'s' if n != 1 else ''} for people to accept")
         if self.applied["comments"]:
             n = self.applied["comments"]
             parts.append(f"Left {n} comment{'s' if n != 1 else ''}")
@@ -270,30 +277,40 @@ class TurnRunner:
             ask = shortcut.prompt.format(language=self._port_language() or "")
         # The snapshot: exactly what the model is shown. Everything it changes is placed in
         # this version (in a fork), never in the live text that keeps moving.
+        suggestions.prune_stale(self.peer)  # rejected by time: their text moved on
         text = self.peer.text()
         window = prompts.canvas_window(text, sel.start if sel else None)
         snapshot = Snapshot.of(self.peer.doc, window)
+        code = target.kind == "code"
+        asker_id = request.author_id if request else None
+        # Read from the same state as the snapshot: its positions are the snapshot's.
+        seen = room.observe(str(target.id), self.peer.doc,
+                            since=max(room.RECENT_SECONDS, target.assistant_guard_seconds))
+        guard = None if self.comments_only else Guard(
+            Policy(target.assistant_policy, target.assistant_guard_seconds), seen, asker_id,
+            code)
         self.applier = Applier(snapshot, self._claim_client_id(), self.peer, ApplyOptions(
             selection=(sel.start, sel.end) if sel else None,
             max_doc=settings.CANVAS_MAX_DOC,
             may_shrink=bool(shortcut and shortcut.name == "shorter") or prompts.asks_to_shrink(ask),
-            author=config.model_name(), heartbeat=self._heartbeat))
+            author=config.model_name(), heartbeat=self._heartbeat,
+            suggestion_meta={"turn": self.message.id,
+                             "askedBy": self.peer.task["askedBy"] if self.peer.task else "",
+                             "request": (request.text if request else "")[:120]}), guard)
         messages = prompts.build_messages(
             kind=target.kind, language=target.get_language_display(), text=text,
             request=ask, selection=sel.quote if sel else None, window=window,
             history=self._history(),
             extra_instructions="\n\n".join(note for note in (
                 prompts.COMMENTER_NOTE if self.comments_only else "",
-                room.describe(str(target.id), self.peer.doc, code=target.kind == "code",
-                              asker_id=request.author_id if request else None,
-                              window=window)) if note))
+                room.tell(seen, code=code, asker_id=asker_id, window=window)) if note))
         client = config.client()
         earlier_notes: list[str] = []  # what failed in the round before a correction round
         for round_number in range(MAX_ROUNDS):
             said_before = len(self.text)
             calls = self._stream_with_retry(client, messages)
             failures = [r for call in calls for r in call.results
-                        if r.get("status") not in (APPLIED, SKIPPED, HELD)]
+                        if r.get("status") not in (APPLIED, SKIPPED, HELD, SUGGESTED)]
             if not calls or not failures or round_number == MAX_ROUNDS - 1:
                 break
             # Give the model its tool results so it can correct what failed, once.

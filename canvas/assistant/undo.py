@@ -44,8 +44,9 @@ def undo_turn(message: Message) -> None:
     scratch = Doc()
     content = scratch.get("content", type=Text)
     comments = scratch.get("comments", type=Map)
+    offered = scratch.get("suggestions", type=Map)
     scratch.apply_update(bytes(before.state))
-    manager = UndoManager(scopes=[content, comments], capture_timeout_millis=2**31 - 1)
+    manager = UndoManager(scopes=[content, comments, offered], capture_timeout_millis=2**31 - 1)
     manager.include_origin("turn")
     seen: list[tuple[bytes, bytes, bytes]] = []
     subscription = scratch.observe(
