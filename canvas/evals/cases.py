@@ -50,6 +50,7 @@ class Expectations:
     allowed: tuple[str, ...] = ()  # passages the request allows to change (else: any)
     comments: tuple[str, ...] = ()  # passages that must carry a comment
     code: tuple[str, ...] = ()  # checks of CODE_CHECKS on the text afterwards
+    said: tuple[str, ...] = ()  # regexes (case-insensitive) the chat reply must match
     status: str = "done"
 
 
@@ -63,7 +64,8 @@ class Case:
     request: str
     expect: Expectations
     tags: tuple[str, ...] = ()
-    selection: str | None = None  # the selected text (its first occurrence)
+    selection: str | None = None  # the selected text ...
+    selection_occurrence: int = 1  # ... its n-th occurrence
     shortcut: str = ""
     port_language: str = ""  # the "port" shortcut's target language
     role: str = "owner"  # the asker's role
@@ -91,13 +93,14 @@ def _expectations(raw: Any) -> Expectations:
     if not isinstance(raw, dict):
         raise CaseError("`expect` must be a mapping")
     unknown = set(raw) - {"action", "match", "no_match", "keep", "max_changed", "allowed",
-                          "comments", "code", "status", "unchanged"}
+                          "comments", "code", "status", "unchanged", "said"}
     if unknown:
         raise CaseError(f"unknown expectations: {', '.join(sorted(unknown))}")
     actions = _tuple(raw.get("action"), "expect.action")
     if not actions or any(a not in ACTIONS for a in actions):
         raise CaseError(f"expect.action must be one or more of {', '.join(ACTIONS)}")
-    for pattern in (*_tuple(raw.get("match"), "match"), *_tuple(raw.get("no_match"), "no")):
+    for pattern in (*_tuple(raw.get("match"), "match"), *_tuple(raw.get("no_match"), "no"),
+                    *_tuple(raw.get("said"), "said")):
         try:
             re.compile(pattern)
         except re.error as exc:
@@ -116,6 +119,7 @@ def _expectations(raw: Any) -> Expectations:
         no_match=_tuple(raw.get("no_match"), "no_match"), keep=_tuple(raw.get("keep"), "keep"),
         max_changed=max_changed, allowed=_tuple(raw.get("allowed"), "allowed"),
         comments=_tuple(raw.get("comments"), "comments"), code=code,
+        said=_tuple(raw.get("said"), "said"),
         status=raw.get("status", "done"))
 
 
@@ -138,6 +142,27 @@ def _person_edit(raw: Any) -> PersonEdit:
                     "or `delete`")
 
 
+FILLER_LINE = "Line {n:05d}: the quick brown fox jumps over the lazy dog.\n"
+
+
+def _filler(chars: int, start: int = 0) -> str:
+    """About ``chars`` characters of numbered lines: a long canvas without a long file."""
+    if not chars:
+        return ""
+    count = -(-int(chars) // len(FILLER_LINE.format(n=0)))
+    return "".join(FILLER_LINE.format(n=start + i) for i in range(count))
+
+
+def nth(text: str, quote: str, occurrence: int) -> int:
+    """Where the ``occurrence``-th (from 1) ``quote`` starts in ``text``; -1 if it does not."""
+    at = -1
+    for _ in range(occurrence):
+        at = text.find(quote, at + 1)
+        if at < 0:
+            return -1
+    return at
+
+
 def parse_case(raw: Any, source: str) -> Case:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         raise CaseError(f"{source}: each case needs an `id`")
@@ -155,9 +180,11 @@ def parse_case(raw: Any, source: str) -> Case:
         if any(r not in ("user", "assistant") for r, _ in history):
             raise CaseError("history roles are `user` or `assistant`")
         selection = raw.get("selection")
-        canvas = raw.get("canvas", "")
-        if selection is not None and selection not in canvas:
-            raise CaseError("`selection` is not in the canvas")
+        canvas = _filler(raw.get("filler_before", 0)) + raw.get("canvas", "") \
+            + _filler(raw.get("filler_after", 0), start=50_000)
+        occurrence = int(raw.get("selection_occurrence", 1))
+        if selection is not None and canvas.count(selection) < occurrence:
+            raise CaseError("`selection` is not in the canvas (that many times)")
         expect = _expectations(raw.get("expect"))
         for quote in (*expect.keep, *expect.allowed, *expect.comments):
             if quote not in canvas:
@@ -169,6 +196,7 @@ def parse_case(raw: Any, source: str) -> Case:
             id=raw["id"], source=source, kind=kind, language=language, canvas=canvas,
             request=raw.get("request", ""), expect=expect,
             tags=tuple(raw.get("tags", ())), selection=selection,
+            selection_occurrence=occurrence,
             shortcut=raw.get("shortcut", ""), port_language=raw.get("port_language", ""),
             role=role, history=history,
             people=tuple(_person_edit(p) for p in raw.get("people", [])),

@@ -21,7 +21,7 @@ def _quantiles(values: list[float]) -> dict:
 
 
 def expected_label(run: CaseRun) -> str:
-    return "|".join(run.case.expect.actions)
+    return " or ".join(run.case.expect.actions)
 
 
 def summarize(runs: list[CaseRun]) -> dict:

@@ -23,7 +23,7 @@ from canvas.services import create_canvas
 from collab import persistence
 from collab.positions import codepoint_to_utf16
 
-from .cases import Case
+from .cases import Case, nth
 from .people import Person
 from .scoring import Scored, score
 from .watch import EvalWatcher
@@ -110,7 +110,7 @@ def _request(case: Case, canvas) -> Message:
     selection = None
     if case.selection:
         text = case.canvas
-        at = text.find(case.selection)
+        at = nth(text, case.selection, case.selection_occurrence)
         selection = selections.anchor(persistence.load_doc(str(canvas.id)), {
             "from": codepoint_to_utf16(text, at), "quote": case.selection,
             "to": codepoint_to_utf16(text, at + len(case.selection))})
@@ -161,7 +161,7 @@ def run_case(case: Case, endpoint: Endpoint, repetition: int = 0) -> CaseRun:
                        base=run.base, after=run.after, after_comments=run.comments,
                        people=people, placement_failed=run.placement.get("failed", 0)
                        - run.placement.get("fixed_on_retry", 0),
-                       checked_text=run.checked_text)
+                       checked_text=run.checked_text, reply=run.reply)
     return run
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from diff_match_patch import diff_match_patch
 
 from . import code_checks
-from .cases import Case
+from .cases import Case, nth
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,11 @@ def measure(case: Case, base: str, after: str, people: list[tuple[str, str]]) ->
     kept = len(base) - sum(end - start for start, end, _ in spans)
     longest = max(len(base), len(after))
     m.changed_fraction = 0.0 if not longest else round(1 - kept / longest, 4)
-    allowed = case.expect.allowed or ((case.selection,) if case.selection else ())
-    if allowed:
-        m.outside_chars = _outside(spans, _allowed_regions(base, allowed))
+    if case.expect.allowed:
+        m.outside_chars = _outside(spans, _allowed_regions(base, case.expect.allowed))
+    elif case.selection:
+        at = nth(base, case.selection, case.selection_occurrence)
+        m.outside_chars = _outside(spans, [(at, at + len(case.selection))] if at >= 0 else [])
     if case.selection:
         m.selection_respected = m.outside_chars == 0
     for inserted, deleted in people:
@@ -129,7 +131,7 @@ def measure(case: Case, base: str, after: str, people: list[tuple[str, str]]) ->
 
 def score(case: Case, *, status: str, error: str, chosen: str, base: str, after: str,
           after_comments: list[dict], people: list[tuple[str, str]],
-          placement_failed: int, checked_text: str | None = None) -> Scored:
+          placement_failed: int, checked_text: str | None = None, reply: str = "") -> Scored:
     """Every expectation of ``case`` against what happened. ``checked_text`` is the text the
     code checks and regexes read (a port writes a new canvas), default ``after``."""
     expect = case.expect
@@ -169,6 +171,10 @@ def score(case: Case, *, status: str, error: str, chosen: str, base: str, after:
         checks.append(Check("people", m.people_survived == m.people_chars,
                             f"{m.people_survived} of {m.people_chars} characters people "
                             "changed during the turn survived"))
+    for pattern in expect.said:
+        found = re.search(pattern, reply, re.I) is not None
+        checks.append(Check("said", found, f"the reply {'matches' if found else 'does not match'}"
+                            f" /{pattern}/i"))
     for quote in expect.comments:
         hit = any(c.get("quote") and (quote in c["quote"] or c["quote"] in quote)
                   for c in after_comments)

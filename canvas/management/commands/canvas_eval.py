@@ -35,9 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--only", default=None, help="a tag, case id or id prefix")
         parser.add_argument("--report", default=str(settings.CANVAS_EVAL_REPORTS),
                             help="where to write the reports")
-        source = parser.add_mutually_exclusive_group()
-        source.add_argument("--record", default=None,
+        parser.add_argument("--record", default=None,
                             help="save every model answer in this directory")
+        source = parser.add_mutually_exclusive_group()
         source.add_argument("--replay", default=None,
                             help="answer with the answers recorded in this directory "
                                  "(offline, through the fake OpenAI-compatible server)")
@@ -58,6 +58,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not cases:
             raise CommandError("no cases match")
+        if options["record"] and options["replay"]:
+            raise CommandError("--record and --replay exclude each other")
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1")
         old = report.load(options["compare"]) if options["compare"] else None
@@ -74,7 +76,8 @@ class Command(BaseCommand):
             runs = run_cases(cases, endpoint, repeat=options["repeat"],
                              prompt_variant=options["prompt_variant"], progress=self._progress,
                              on_run=on_run)
-        sys.stderr.write("\n")
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
         result = report.build(runs, {
             "model": endpoint.model, "label": options["label"] or endpoint.label,
             "base_url": endpoint.base_url if mode == "live" else mode, "mode": mode,
@@ -118,6 +121,8 @@ class Command(BaseCommand):
         bar = "#" * (width * done // total) + "." * (width - width * done // total)
         last = runs[-1]
         mark = "ok" if last.passed else ("ERR" if last.harness_error else "FAIL")
-        sys.stderr.write(f"\r[{bar}] {done}/{total}  score {passed}/{done} "
-                         f"({passed / done:.0%})  {mark} {last.case.id[:40]:<40}")
+        line = (f"[{bar}] {done}/{total}  score {passed}/{done} ({passed / done:.0%})  "
+                f"{mark} {last.case.id[:40]:<40}")
+        # A terminal rewrites one line; a log gets one line per run.
+        sys.stderr.write(f"\r{line}" if sys.stderr.isatty() else f"{line.rstrip()}\n")
         sys.stderr.flush()
