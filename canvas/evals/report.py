@@ -122,6 +122,8 @@ def markdown(report: dict) -> str:
             lines.append(f"- said: {run['reply'][:300]!r}")
         if run.get("diff"):
             lines += ["", "```diff", run["diff"], "```"]
+        elif "diff" in run:
+            lines.append("- the text did not change")
         lines.append("")
     return "\n".join(lines) + "\n"
 
