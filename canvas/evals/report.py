@@ -120,6 +120,8 @@ def markdown(report: dict) -> str:
                   if c["passed"] is False]
         if run.get("reply"):
             lines.append(f"- said: {run['reply'][:300]!r}")
+        if run.get("reasons"):
+            lines.append(f"- its reasons: {'; '.join(run['reasons'])[:300]!r}")
         if run.get("diff"):
             lines += ["", "```diff", run["diff"], "```"]
         elif "diff" in run:

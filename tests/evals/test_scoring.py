@@ -93,3 +93,16 @@ def test_a_must_keep_violation_fails_the_case_whatever_else_holds(shipped_cases)
     run = run_scripted([case], lambda c, r: answers)[0]
     assert not run.passed
     assert [c.name for c in run.scored.failures() if c.hard] == ["keep"]
+    assert "outside" in {c.name for c in run.scored.failures()}
+    assert run.scored.measures.outside_chars > 0
+
+
+def test_code_that_no_longer_compiles_fails_its_code_check(shipped_cases):
+    python, react = by_id(shipped_cases, "py-off-by-one", "js-button-label")
+    broken = {python.id: ("return items[:n + 1]", "return items[:n"),
+              react.id: (">Click</button>", ">{Add one</button>")}
+    runs = run_scripted([python, react], lambda case, r: [{"calls": [{"edit_canvas": {
+        "edits": [dict(zip(("find", "replace"), broken[case.id], strict=True))]}}]}])
+    failed = {run.case.id: {c.name for c in run.scored.failures()} for run in runs}
+    assert "code:py_compile" in failed[python.id]
+    assert "code:preview" in failed[react.id]

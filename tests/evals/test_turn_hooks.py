@@ -58,3 +58,12 @@ def test_an_unknown_variant_is_a_clear_error(settings):
     settings.CANVAS_PROMPT_VARIANT = "v9"
     with pytest.raises(ValueError, match="v9"):
         variants.current()
+
+
+def test_the_reason_a_v2_answer_gives_is_kept_for_the_report(shipped_cases):
+    case = by_id(shipped_cases, "md-typo-title")[0]
+    edit = case.reference[0]["calls"][0]["edit_canvas"]
+    answer = [{"calls": [{"edit_canvas": {"reason": "one word", **edit}}]}]
+    with ScriptedModel(lambda c, r: answer) as model:
+        (run,) = run_cases([case], model.endpoint(), prompt_variant="v2")
+    assert run.passed and run.reasons == ["one word"]
