@@ -1,6 +1,6 @@
 """The assistant applying its edits: from a completed tool call to the change on screen.
 
-For canvases of 2k, 20k and 200k characters, the fake OpenAI-compatible server (tests/fakes)
+For canvases of 2k, 20k and 200k characters, the fake OpenAI-compatible server (canvas.evals)
 answers a chat message with 1, 10 or 50 targeted edits (edit_canvas) or a full rewrite
 (rewrite_canvas), sent in one go. Measured: the time from the model's request arriving at
 the fake (its answer is complete a few milliseconds later) to a Python client connected to
@@ -140,8 +140,8 @@ async def one_run(server, fake, session, canvas, client, reply, expected: str) -
 
 async def run(server, fake, owner) -> list[list[str]]:
     from canvas.assistant.prompts import canvas_window
+    from canvas.evals.fake_openai import ToolCall, ToolCalls
     from collab.client import SyncClient
-    from tests.fakes.openai_server import ToolCall, ToolCalls
 
     session = session_id(owner)
     rows = []
@@ -195,7 +195,7 @@ def main() -> None:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with temporary_directory() as directory, Cleanup() as cleanup:
         database = setup_django(Path(directory))
-        from tests.fakes.openai_server import FakeOpenAI
+        from canvas.evals.fake_openai import FakeOpenAI
 
         fake = FakeOpenAI().start()
         cleanup.callback(fake.stop)

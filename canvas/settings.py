@@ -224,6 +224,11 @@ CANVAS_PREVIEW_ORIGIN = os.environ.get("CANVAS_PREVIEW_ORIGIN", "")
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "")
 CANVAS_MODEL = os.environ.get("CANVAS_MODEL", "gpt-4.1")
+# Which prompt and tool schemas the assistant uses (canvas.assistant.prompts.VARIANTS);
+# `manage.py canvas_eval --prompt-variant` compares them on your model.
+CANVAS_PROMPT_VARIANT = os.environ.get("CANVAS_PROMPT_VARIANT", "v1")
+# Where `manage.py canvas_eval` writes its reports, and where /evals/ reads them.
+CANVAS_EVAL_REPORTS = Path(os.environ.get("CANVAS_EVAL_REPORTS", BASE_DIR / "evals" / "reports"))
 # Seconds to wait for the model (per request and between streamed chunks), and how often
 # the SDK retries rate limits and server errors.
 CANVAS_MODEL_TIMEOUT = float(os.environ.get("CANVAS_MODEL_TIMEOUT", 60))

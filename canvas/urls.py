@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import chat_views, history_views, views
+from .evals import views as eval_views
 
 urlpatterns = [
     path("", views.canvas_list, name="canvas_list"),
@@ -51,5 +52,6 @@ urlpatterns = [
     path("preview/", include("canvas.preview.urls")),
     path("", include("canvas.publish.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("evals/", eval_views.reports, name="eval_reports"),
     path("admin/", admin.site.urls),
 ]

@@ -120,8 +120,10 @@ def asks_to_shrink(request: str) -> bool:
 
 def build_messages(*, kind: str, language: str, text: str, request: str,
                    selection: str | None, window: tuple[int, int],
-                   history: list[dict], extra_instructions: str = "") -> list[dict]:
-    """The chat messages for one turn; ``window`` is what ``canvas_window`` chose."""
+                   history: list[dict], extra_instructions: str = "",
+                   system_prompt: str = SYSTEM_PROMPT) -> list[dict]:
+    """The chat messages for one turn; ``window`` is what ``canvas_window`` chose;
+    ``system_prompt`` is the variant's (variants.py)."""
     start, end = window
     context = ["<canvas>", text[start:end], "</canvas>"]
     if (start, end) != (0, len(text)):
@@ -133,7 +135,7 @@ def build_messages(*, kind: str, language: str, text: str, request: str,
                     "<selection>", selection, "</selection>"]
     if extra_instructions:
         context.append(extra_instructions)
-    messages = [{"role": "system", "content": SYSTEM_PROMPT.format(kind=kind,
+    messages = [{"role": "system", "content": system_prompt.format(kind=kind,
                                                                    language=language)}]
     messages += history[-HISTORY_MESSAGES:]
     messages.append({"role": "user", "content": "\n".join(context) + "\n\n" + request})

@@ -22,19 +22,18 @@ from canvas import chat
 from canvas.models import Canvas, Membership, Message, Role, Version
 from canvas.versions import make_version
 
-from . import config, prompts, queue, room, selection, suggestions
+from . import config, prompts, queue, room, selection, suggestions, variants
 from .applier import APPLIED, FAILED, HELD, SKIPPED, SUGGESTED, Applier, ApplyOptions
 from .fork import Snapshot
 from .guard import Guard, Policy
+from .observer import NOBODY, TurnObserver
 from .peer import AssistantPeer
 from .stream import CallComplete, CallProgress, StreamEnd, TextDelta, Usage, model_events
 from .tools import (
     COMMENT,
-    COMMENT_TOOLS,
     EDIT,
     REWRITE,
     TOOL_NAMES,
-    TOOLS,
     StreamedCall,
     ToolArgumentsError,
 )
@@ -107,7 +106,9 @@ def _readable_error(exc: Exception) -> str:
 
 
 class TurnRunner:
-    def __init__(self, message_id: int) -> None:
+    def __init__(self, message_id: int, observer: TurnObserver = NOBODY) -> None:
+        #: Told at fixed points of the turn (observer.py); nobody, outside the evals.
+        self.observer = observer
         self.message = (Message.objects.select_related("canvas", "reply_to", "reply_to__author")
                         .get(id=message_id))
         self.canvas: Canvas = self.message.canvas
@@ -127,6 +128,7 @@ class TurnRunner:
         self._typing_cut_short = False
         self._last_draft_flush = 0.0
         self.comments_only = False  # the person asking is a commenter (see _asker_role)
+        self.variant = variants.current()  # the prompt and tool schemas (variants.py)
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -300,15 +302,17 @@ class TurnRunner:
         messages = prompts.build_messages(
             kind=target.kind, language=target.get_language_display(), text=text,
             request=ask, selection=sel.quote if sel else None, window=window,
-            history=self._history(),
+            history=self._history(), system_prompt=self.variant.system_prompt,
             extra_instructions="\n\n".join(note for note in (
                 prompts.COMMENTER_NOTE if self.comments_only else "",
                 room.tell(seen, code=code, asker_id=asker_id, window=window)) if note))
+        self.observer.prompt_built(self, messages)
         client = config.client()
         earlier_notes: list[str] = []  # what failed in the round before a correction round
         for round_number in range(MAX_ROUNDS):
             said_before = len(self.text)
             calls = self._stream_with_retry(client, messages)
+            self.observer.answer_finished(self, round_number, self.text[said_before:], calls)
             failures = [r for call in calls for r in call.results
                         if r.get("status") not in (APPLIED, SKIPPED, HELD, SUGGESTED)]
             if not calls or not failures or round_number == MAX_ROUNDS - 1:
@@ -427,8 +431,9 @@ class TurnRunner:
         raise TurnFailed("The model could not be reached.")
 
     def _stream_round(self, client, messages) -> list[StreamedCall]:
-        tools = COMMENT_TOOLS if self.comments_only else TOOLS
+        tools = self.variant.comment_tools() if self.comments_only else self.variant.tools
         deadline = time.monotonic() + settings.CANVAS_MODEL_DEADLINE
+        started: set[int] = set()  # indexes of the calls the observer was told about
         for event in model_events(client, messages, tools):
             if time.monotonic() > deadline:
                 raise TurnFailed(f"The model's answer went on too long (over "
@@ -443,6 +448,9 @@ class TurnRunner:
                 self.message.prompt_tokens += event.prompt_tokens
                 self.message.completion_tokens += event.completion_tokens
             elif isinstance(event, CallProgress):
+                if event.call.index not in started:
+                    started.add(event.call.index)
+                    self.observer.call_started(self, event.call)
                 self._progress(event.call)
             elif isinstance(event, CallComplete):
                 self._complete(event.call)
@@ -509,6 +517,10 @@ class TurnRunner:
         if call.completed:
             return
         call.completed = True
+        self._act_on(call)
+        self.observer.call_finished(self, call)
+
+    def _act_on(self, call: StreamedCall) -> None:
         if call.name not in TOOL_NAMES:
             call.results = [{"status": FAILED, "error": f"unknown tool “{call.name}”; use "
                              "edit_canvas, rewrite_canvas or comment_canvas"}]
@@ -558,6 +570,7 @@ class TurnRunner:
         """Merge what the fork has that the canvas has not, and flash where it landed."""
         if not self.applier.merge():
             return
+        self.observer.merged(self)
         flash = self.applier.sticky_ranges(self.applier.take_fresh())
         if flash:
             self.peer.show_relative(flash[0], flash)
@@ -614,6 +627,7 @@ class TurnRunner:
             if target == "content":
                 self.applier.append_streamed(chunk)
                 self.applier.merge()
+                self.observer.merged(self)
             else:
                 self.peer.append(self.peer.draft, chunk)
 
