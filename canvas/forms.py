@@ -78,3 +78,14 @@ class MemberRoleForm(forms.Form):
 
 __all__ = ["SignupForm", "CanvasCreateForm", "RenameForm", "InviteForm", "MemberRoleForm",
            "Role"]
+
+
+class AssistantPolicyForm(forms.ModelForm):
+    """The room policy: how the assistant changes the canvas while others have it open."""
+
+    class Meta:
+        model = Canvas
+        fields = ["assistant_policy", "assistant_guard_seconds"]
+        labels = {"assistant_policy": "When others are here, the assistant should",
+                  "assistant_guard_seconds": "“Working” means edited within (seconds)"}
+        widgets = {"assistant_guard_seconds": forms.NumberInput(attrs={"min": 5, "max": 3600})}

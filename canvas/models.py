@@ -4,6 +4,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from .fields import NulSafeJSONField, NulSafeTextField
@@ -79,7 +80,8 @@ class Canvas(models.Model):
     assistant_policy = models.CharField(max_length=8, choices=AssistantPolicy.choices,
                                         default=AssistantPolicy.DIRECT)
     #: "Where people are working": passages they edited this many seconds ago or less.
-    assistant_guard_seconds = models.PositiveIntegerField(default=60)
+    assistant_guard_seconds = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(5), MaxValueValidator(3600)])
 
     class Meta:
         ordering = ["-updated"]

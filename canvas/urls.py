@@ -26,6 +26,8 @@ urlpatterns = [
     path("canvases/<uuid:canvas_id>/members/add", views.member_add, name="member_add"),
     path("canvases/<uuid:canvas_id>/publish-setting", views.publish_setting,
          name="publish_setting"),
+    path("canvases/<uuid:canvas_id>/assistant-policy", views.assistant_policy,
+         name="assistant_policy"),
     path("canvases/<uuid:canvas_id>/members/<int:user_id>", views.member_update,
          name="member_update"),
     path("canvases/<uuid:canvas_id>/messages", chat_views.post_message, name="chat_post"),

@@ -24,7 +24,14 @@ from .assistant import config as assistant_config
 from .assistant import queue
 from .assistant.prompts import SHORTCUTS
 from .assistant.turns import reap_stale_turns
-from .forms import CanvasCreateForm, InviteForm, MemberRoleForm, RenameForm, SignupForm
+from .forms import (
+    AssistantPolicyForm,
+    CanvasCreateForm,
+    InviteForm,
+    MemberRoleForm,
+    RenameForm,
+    SignupForm,
+)
 from .models import LANGUAGES_BY_KIND, Canvas, Invite, Language, Membership, Role
 from .publish.services import is_app
 from .services import create_canvas
@@ -168,7 +175,8 @@ def share_dialog(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
     return render(request, "canvas/_share.html",
                   {**_members_context(canvas), **_invites_context(request, canvas),
-                   "invite_form": InviteForm()})
+                   "invite_form": InviteForm(),
+                   "policy_form": AssistantPolicyForm(instance=canvas)})
 
 
 @login_required
@@ -203,6 +211,22 @@ def publish_setting(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     canvas.editors_may_publish = request.POST.get("editors_may_publish") == "1"
     canvas.save(update_fields=["editors_may_publish"])
     return render(request, "canvas/_publish_setting.html", {"canvas": canvas, "saved": True})
+
+
+@login_required
+@require_POST
+def assistant_policy(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
+    """How the assistant changes the canvas while others are here (the owner decides)."""
+    canvas, _ = require_role(request.user, canvas_id, Role.OWNER)
+    form = AssistantPolicyForm(request.POST, instance=canvas)
+    if not form.is_valid():
+        canvas.refresh_from_db()
+        return render(request, "canvas/_assistant_policy.html",
+                      {"canvas": canvas, "policy_form": form}, status=FORM_ERROR_STATUS)
+    form.save()
+    return render(request, "canvas/_assistant_policy.html",
+                  {"canvas": canvas, "policy_form": AssistantPolicyForm(instance=canvas),
+                   "saved": True})
 
 
 @login_required

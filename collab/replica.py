@@ -135,6 +135,7 @@ class Replica:
         self._last_editor: int | None = None
         self.origins: dict[int, str] = {}
         self._presence_post: asyncio.Task | None = None
+        self._presence_changed = False  # the states changed while a post was pending
         self._rejoined_at = 0.0
         self._abandoning: asyncio.Task | None = None
         self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
@@ -532,19 +533,26 @@ class Replica:
             await self._group_send(relay.awareness_message(update))
 
     def _post_presence_soon(self) -> None:
-        """Post the live states to the presence board, at most every PUBLISH_EVERY s."""
+        """Post the live states to the presence board: at once after a quiet spell (someone
+        who just came in is seen by the next turn), then at most every PUBLISH_EVERY s."""
         if self._presence_post is None or self._presence_post.done():
             self._presence_post = asyncio.create_task(self._post_presence())
+        else:
+            self._presence_changed = True
 
     async def _post_presence(self) -> None:
-        await asyncio.sleep(presence_board.PUBLISH_EVERY)
-        now = time.monotonic()
-        states = {client: s.state for client, s in self.awareness.items()
-                  if s.state != "null" and now - s.updated < AWARENESS_TIMEOUT}
-        try:
-            await presence_board.publish(self.canvas_id, states)
-        except Exception:  # presence is a courtesy: never let it break the room
-            logger.warning("could not post presence of %s", self.canvas_id, exc_info=True)
+        while True:
+            self._presence_changed = False
+            now = time.monotonic()
+            states = {client: s.state for client, s in self.awareness.items()
+                      if s.state != "null" and now - s.updated < AWARENESS_TIMEOUT}
+            try:
+                await presence_board.publish(self.canvas_id, states)
+            except Exception:  # presence is a courtesy: never let it break the room
+                logger.warning("could not post presence of %s", self.canvas_id, exc_info=True)
+            await asyncio.sleep(presence_board.PUBLISH_EVERY)
+            if not self._presence_changed:
+                return
 
     def _prune_awareness(self, now: float) -> None:
         stale = [client for client, state in self.awareness.items()

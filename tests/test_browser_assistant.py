@@ -71,7 +71,9 @@ def member(canvas, user, role: str = "editor") -> None:
 
 
 def seed(canvas, text: str) -> None:
-    Human(canvas.id).insert(0, text)
+    """The canvas's text, written by its owner (not a stranger's fresh edits: those would
+    turn rewrites into suggestions, canvas/assistant/guard.py)."""
+    Human(canvas.id, origin=f"user:{canvas.owner_id}").insert(0, text)
 
 
 def text_of(page) -> str:

@@ -244,6 +244,7 @@ class Applier:
     def _suggest(self, changes: list[Change]) -> None:
         if not changes:
             return
+        changes = whole_word_changes(self.text(), changes)  # "Come" → "Arrive", not "Com"
         replaced = self.fork.quote_ids_of([(c.start, c.end) for c in changes])
         with self.fork.doc.transaction():
             suggestions.write(self.fork.content, self.fork.suggestions, self.text(), changes,
@@ -406,6 +407,31 @@ def whole_words(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int
         else:
             widened.append([start, end])
     return [(a, b) for a, b in widened]
+
+
+def whole_word_changes(text: str, changes: list[Change]) -> list[Change]:
+    """The changes widened to the whole words they touch (merged where they meet), with
+    the same effect: what a person reads as a tracked change."""
+    spans: list[list] = []  # [start, end, changes inside]
+    for change in sorted(changes, key=lambda c: c.start):
+        at = change.start
+        inside_a_word = 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
+        start, end = whole_words(text, [(at, change.end)])[0] \
+            if change.end > at or inside_a_word else (at, at)  # an insertion between words
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+            spans[-1][2].append(change)
+        else:
+            spans.append([start, end, [change]])
+    widened = []
+    for start, end, inside in spans:
+        parts, at = [], start
+        for change in inside:
+            parts += [text[at:change.start], change.insert]
+            at = change.end
+        parts.append(text[at:end])
+        widened.append(Change(start, end, "".join(parts)))
+    return widened
 
 
 def _ranges_after(changes: list[Change]) -> tuple[tuple[int, int], ...]:

@@ -72,6 +72,7 @@ export async function mountEditor(mount) {
     panelElement: document.getElementById("comments-panel"),
     area: document.getElementById("canvas-area"),
     overlay: document.getElementById("draft-overlay"),
+    toolbar: document.getElementById("editor-toolbar"),
   });
   setupLastTurnToggle({
     toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,

@@ -4,21 +4,10 @@
 // turns the toolbar into a small form that anchors a comment on the selected words.
 import { Prec, StateEffect, StateField } from "@codemirror/state";
 import { EditorView, keymap, showTooltip } from "@codemirror/view";
+import { editorButton as button } from "./editor-button.js";
 
 const MODES = ["buttons", "comment", "hidden"];
 export const setToolbarMode = StateEffect.define();
-
-function button(label, className, title, onClick) {
-  const node = document.createElement("button");
-  node.type = "button";
-  node.className = className;
-  node.textContent = label;
-  node.title = title;
-  // Keep the editor's focus and selection while clicking.
-  node.addEventListener("mousedown", (event) => event.preventDefault());
-  node.addEventListener("click", onClick);
-  return node;
-}
 
 /** Scope the chat to the current selection and move to the chat box. Returns false without a selection. */
 export function askAboutSelection(view) {
