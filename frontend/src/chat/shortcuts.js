@@ -13,7 +13,7 @@ function sync(slider) {
   apply.value = stops[index] ?? "";
   const offline = input.form?.querySelector("#chat-text")?.disabled;
   apply.disabled = !apply.value || Boolean(offline);
-  apply.textContent = apply.value ? `Apply: ${label}` : "Apply";
+  apply.setAttribute("aria-label", apply.value ? `Apply: ${label}` : "Apply");
 }
 
 export function setupShortcutSliders() {
