@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 
 from canvas.assistant import config
 from canvas.chat_markdown import render_reply, render_request
+from canvas.models import Message
 
 register = template.Library()
 
@@ -39,3 +40,13 @@ def form_selection(stored: dict | None) -> str:
         return ""
     return json.dumps({key: stored[key] for key in ("from", "to", "quote") if key in stored},
                       ensure_ascii=False)
+
+
+@register.filter
+def waits_for_another(message: Message) -> bool:
+    """An answer not started yet while an earlier one on its canvas still runs or waits: it
+    says "Waiting for its turn…" rather than "Reading…" (one query, only for such answers)."""
+    if message.status != Message.Status.STREAMING or message.started is not None:
+        return False
+    return Message.objects.filter(canvas_id=message.canvas_id, is_assistant=True,
+                                  status=Message.Status.STREAMING, id__lt=message.id).exists()

@@ -209,3 +209,16 @@ def test_messages_name_the_assistant_and_render_markdown(owner_client, cast, set
     assert f'data-author-id="{cast.owner.id}"' in page and "Edit and resend" in page
     # Only this person's own requests show "Edit and resend" (page.html's rule).
     assert f'.chat-message[data-author-id="{cast.owner.id}"] .mine-only' in page
+
+
+def test_an_answer_says_waiting_only_behind_another(owner_client, cast):
+    from canvas.chat import render_message
+
+    first = failed_turn(cast.canvas, cast.owner)
+    Message.objects.filter(id=first.id).update(status=Message.Status.STREAMING)
+    second = failed_turn(cast.canvas, cast.owner, text="And this")
+    Message.objects.filter(id=second.id).update(status=Message.Status.STREAMING)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert ">Reading…<" in render_message(first)
+    assert ">Waiting for its turn…<" in render_message(second)
