@@ -2,6 +2,7 @@
 import htmx from "htmx.org";
 import "htmx-ext-ws";
 import { setupMessageActions } from "./chat/actions.js";
+import { markOwnMessages } from "./chat/ownership.js";
 import { setupChatScroll } from "./chat/scroll.js";
 import { setupShortcutSliders } from "./chat/shortcuts.js";
 import { keepTimesFresh } from "./time.js";
@@ -86,7 +87,10 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // This script is deferred: the document is parsed, the chat is there.
 const chatPanel = document.getElementById("chat-panel");
-if (chatPanel) setupChatScroll(chatPanel);
+if (chatPanel) {
+  markOwnMessages(chatPanel);
+  setupChatScroll(chatPanel);
+}
 setupShortcutSliders();
 keepTimesFresh();
 

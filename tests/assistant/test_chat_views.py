@@ -207,8 +207,8 @@ def test_messages_name_the_assistant_and_render_markdown(owner_client, cast, set
     assert "<strong>Tip:</strong> <code>x</code>" in page
     assert "<p>a<br>\nb <em>c</em></p>" in page
     assert f'data-author-id="{cast.owner.id}"' in page and "Edit and resend" in page
-    # Only this person's own requests show "Edit and resend" (page.html's rule).
-    assert f'.chat-message[data-author-id="{cast.owner.id}"] .mine-only' in page
+    # The browser marks this person's own requests by it (frontend/src/chat/ownership.js).
+    assert f'aria-label="Chat" data-user-id="{cast.owner.id}"' in page
 
 
 def test_an_answer_says_waiting_only_behind_another(owner_client, cast):
