@@ -19,7 +19,7 @@ def render_message(message: Message, oob: str = "") -> str:
 
 def render_history(canvas_id: object, limit: int = 200) -> str:
     messages = list(Message.objects.filter(canvas_id=canvas_id)
-                    .select_related("author").order_by("-created", "-id")[:limit])[::-1]
+                    .select_related("author", "reply_to").order_by("-created", "-id")[:limit])[::-1]
     return render_to_string("canvas/_chat_history.html", {"chat_messages": messages})
 
 

@@ -23,11 +23,12 @@ from .assistant import config, prompts, queue, selection
 from .assistant.tasks import run_turn
 from .assistant.turns import request_stop
 from .assistant.undo import UndoError, undo_turn
-from .models import Language, Message, Role
+from .models import Canvas, Language, Message, Role
 from .notices import refuse
 from .tasks import dispatch
 
 MAX_TEXT = 8000
+TOO_QUICK = "You are sending requests too quickly. Wait a minute and try again."
 
 
 def _rate_limited(user_id: int) -> bool:
@@ -77,12 +78,18 @@ def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
             return refuse("Choose another language to port to.")
         anchored = {**(anchored or {}), "language": language}
     if _rate_limited(request.user.pk):
-        return refuse("You are sending requests too quickly. Wait a minute and try again.",
-                       status=429)
+        return refuse(TOO_QUICK, status=429)
+    mine = _start_turn(canvas, request.user, text or shortcut.label, shortcut_name, anchored)
+    return HttpResponse(chat.render_message(mine))
+
+
+def _start_turn(canvas: Canvas, author, text: str, shortcut: str,
+                anchored: dict | None) -> Message:
+    """Save a request and its (streaming) answer, queue the turn and show both to everyone;
+    returns the request."""
     with transaction.atomic():
-        mine = Message.objects.create(
-            canvas=canvas, author=request.user, text=text or shortcut.label,
-            shortcut=shortcut_name, selection=anchored)
+        mine = Message.objects.create(canvas=canvas, author=author, text=text,
+                                      shortcut=shortcut, selection=anchored)
         answer = Message.objects.create(canvas=canvas, is_assistant=True, reply_to=mine,
                                         status=Message.Status.STREAMING)
         queue.enqueue(answer)  # it leaves the queue when its turn starts, maybe at once
@@ -90,7 +97,7 @@ def post_message(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     chat.send_message(mine, new=True)
     chat.send_message(answer, new=True)
     queue.announce(canvas.id)
-    return HttpResponse(chat.render_message(mine))
+    return mine
 
 
 def _turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int,
@@ -118,6 +125,28 @@ def stop_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> Ht
         chat.send_message(message)
     if queue.leave(message):
         queue.announce(message.canvas_id)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def retry_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> HttpResponse:
+    """Ask again what a failed turn was asked: the same words, shortcut and selection, as
+    a new request (by whoever retries: the person who asked, or an editor)."""
+    failed = _turn(request, canvas_id, message_id, Role.COMMENTER)
+    asked = failed.reply_to
+    if failed.status != Message.Status.FAILED or asked is None:
+        return refuse("Only a request that failed can be tried again.")
+    shortcut = prompts.SHORTCUTS.get(asked.shortcut) if asked.shortcut else None
+    _, membership = require_role(request.user, canvas_id, Role.COMMENTER)
+    if shortcut and shortcut.edits and not membership.allows(Role.EDITOR):
+        return refuse(f"“{shortcut.label}” changes the text, and you may only comment here.",
+                      status=403)
+    if not config.is_configured():
+        return refuse(config.NOT_CONFIGURED, status=503)
+    if _rate_limited(request.user.pk):
+        return refuse(TOO_QUICK, status=429)
+    _start_turn(failed.canvas, request.user, asked.text, asked.shortcut, asked.selection)
     return HttpResponse(status=204)
 
 

@@ -35,6 +35,8 @@ urlpatterns = [
          name="turn_stop"),
     path("canvases/<uuid:canvas_id>/messages/<int:message_id>/undo", chat_views.undo_turn_view,
          name="turn_undo"),
+    path("canvases/<uuid:canvas_id>/messages/<int:message_id>/retry", chat_views.retry_turn,
+         name="turn_retry"),
     path("canvases/<uuid:canvas_id>/messages/<int:message_id>/queue/edit",
          chat_views.queue_edit, name="queue_edit"),
     path("canvases/<uuid:canvas_id>/messages/<int:message_id>/queue/move",

@@ -18,11 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import sharing
+from . import sharing, shortcut_menu
 from .access import require_role
 from .assistant import config as assistant_config
 from .assistant import queue
-from .assistant.prompts import SHORTCUTS
 from .assistant.turns import reap_stale_turns
 from .forms import (
     AssistantPolicyForm,
@@ -107,7 +106,7 @@ def canvas_create(request: HttpRequest) -> HttpResponse:
 def canvas_page(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     canvas, membership = require_role(request.user, canvas_id)
     reap_stale_turns(canvas.id)
-    recent = canvas.messages.select_related("author").order_by("-created", "-id")[:200]
+    recent = canvas.messages.select_related("author", "reply_to").order_by("-created", "-id")[:200]
     return render(request, "canvas/page.html", {
         "canvas": canvas,
         "membership": membership,
@@ -120,8 +119,7 @@ def canvas_page(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
         # Code that renders: the Preview tab, and publishing as a running app.
         "publishes_app": is_app(canvas),
         "model_hint": assistant_config.NOT_CONFIGURED,
-        "shortcuts": [s for s in SHORTCUTS.values() if canvas.kind in s.kinds
-                      and (not s.edits or membership.allows(Role.EDITOR))],
+        "shortcut_groups": shortcut_menu.menu(canvas.kind, membership.allows(Role.EDITOR)),
         "port_languages": [(v, label) for v, label in Language.choices
                            if v in LANGUAGES_BY_KIND["code"] and v != canvas.language],
     })

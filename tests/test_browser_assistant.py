@@ -274,7 +274,9 @@ def test_rewrite_streams_into_the_draft_overlay_and_keeps_comments(open_page, ma
     send_chat(page_a, "Make it brighter")
     overlay = page_b.locator("#draft-overlay")
     expect(overlay).to_be_visible()
-    expect(overlay).to_contain_text(f"✦ {MODEL} is rewriting…")
+    # One identity for the assistant everywhere: "✦ Assistant", its model as a detail.
+    expect(overlay.locator(".draft-title")).to_have_text("✦ Assistant is rewriting…")
+    expect(overlay.locator(".draft-detail")).to_have_text(MODEL)
     page_b.wait_for_function("""(full) => {
         const text = document.querySelector('#draft-overlay .draft-text').textContent;
         return text.length > 0 && text.length < full.length && full.startsWith(text);
@@ -497,7 +499,8 @@ def test_model_comments_apply_resolve_and_a_persons_comment(open_page, make_user
             .to_have_count(1)
         expect(page.locator(".cm-comment-range", has_text="We close late")).to_have_count(1)
         grammar = page.locator(".comment-card", has_text="Grammar")
-        expect(grammar.locator(".comment-author")).to_contain_text(MODEL)
+        expect(grammar.locator(".comment-author")).to_have_text("✦ Assistant")
+        expect(grammar.locator(".comment-author-detail")).to_have_text(MODEL)
         expect(grammar.locator(".comment-quote")).to_have_text("The prices is too high")
         expect(grammar.locator(".comment-suggestion-text")).to_have_text("The prices are too high")
     # In document order.
@@ -657,12 +660,12 @@ def test_assistant_avatar_cursor_and_flash_during_a_turn(open_page, make_user, f
         avatar = page.locator("#participants .avatar-assistant")
         expect(avatar).to_have_text("✦")
         # Everyone sees what it is working on and for whom.
-        expect(avatar).to_have_attribute("title", f"{MODEL} (assistant) · working on: "
+        expect(avatar).to_have_attribute("title", f"✦ Assistant · {MODEL} · working on: "
                                          "Change the second passage (asked by alice)")
         expect(page.locator("#participants .assistant-task")).to_have_text(
             "✦ Change the second passage (asked by alice)")
     for page in (page_a, page_b):
-        expect(page.locator(".cm-ySelectionInfo", has_text=MODEL)).to_have_count(1)
+        expect(page.locator(".cm-ySelectionInfo", has_text="✦ Assistant")).to_have_count(1)
         expect(page.locator(".cm-assistant-flash", has_text="changed ✦ now")).to_have_count(
             1, timeout=5000)
     answer = wait_turn_over(canvas)
@@ -675,7 +678,7 @@ def test_assistant_avatar_cursor_and_flash_during_a_turn(open_page, make_user, f
     for page in (page_a, page_b):
         expect(page.locator(".cm-assistant-flash")).to_have_count(0, timeout=6000)
         expect(page.locator("#participants .avatar-assistant")).to_have_count(0)
-        expect(page.locator(".cm-ySelectionInfo", has_text=MODEL)).to_have_count(0)
+        expect(page.locator(".cm-ySelectionInfo", has_text="✦ Assistant")).to_have_count(0)
     assert_no_page_errors(page_a, page_b)
 
 

@@ -8,6 +8,7 @@ import uuid
 from pycrdt import IdSet
 
 from canvas import broadcast
+from canvas.provenance import ASSISTANT as ASSISTANT_NAME
 from collab import relay
 from collab.peer import DocumentPeer, decode_sticky, encode_sticky
 from collab.protocol import AwarenessEntry, encode_awareness
@@ -36,8 +37,10 @@ class AssistantPeer(DocumentPeer):
         self._present = False
 
     def _user(self) -> dict:
-        user = {"id": "assistant", "name": self.name, "color": ASSISTANT_COLOR,
-                "colorLight": ASSISTANT_COLOR_LIGHT, "isAssistant": True}
+        # One name for the assistant everywhere, its model as a detail (identity.js).
+        user = {"id": "assistant", "name": ASSISTANT_NAME, "model": self.name,
+                "color": ASSISTANT_COLOR, "colorLight": ASSISTANT_COLOR_LIGHT,
+                "isAssistant": True}
         if self.task:
             user["task"] = self.task
         return user

@@ -55,10 +55,15 @@ SHORTCUTS: dict[str, Shortcut] = {s.name: s for s in [
              "Review the text and leave up to 5 comments with concrete suggestions (use "
              "comment_canvas with a suggestion where you propose wording). Do not edit.",
              edits=False),
+    Shortcut("shortest", "Shortest", ("document",),
+             "Make the text about 75% shorter: keep only its essentials, in its structure."),
     Shortcut("shorter", "Shorter", ("document",),
              "Make the text about 50% shorter, keeping its meaning and structure."),
     Shortcut("longer", "Longer", ("document",),
              "Make the text about 50% longer with relevant detail, keeping its structure."),
+    Shortcut("longest", "Longest", ("document",),
+             "Make the text about twice as long with relevant detail and examples, keeping "
+             "its structure."),
     *[Shortcut(f"level-{key}", f"Reading level: {key}", ("document",),
                f"Rewrite the text for {audience}, keeping its content.")
       for key, audience in READING_LEVELS.items()],

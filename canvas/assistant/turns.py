@@ -22,7 +22,7 @@ from canvas import chat
 from canvas.models import Canvas, Membership, Message, Role, Version
 from canvas.versions import make_version
 
-from . import config, prompts, queue, room, selection, suggestions, variants
+from . import activity, config, prompts, queue, room, selection, suggestions, variants
 from .applier import APPLIED, FAILED, HELD, SKIPPED, SUGGESTED, Applier, ApplyOptions
 from .fork import Snapshot
 from .guard import Guard, Policy
@@ -129,6 +129,7 @@ class TurnRunner:
         self._last_draft_flush = 0.0
         self.comments_only = False  # the person asking is a commenter (see _asker_role)
         self.variant = variants.current()  # the prompt and tool schemas (variants.py)
+        self._scope_len: int | None = None  # see _scope_chars
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -268,6 +269,7 @@ class TurnRunner:
             asker = request.author.get_username() if request.author else "someone"
             self.peer.task = {"request": request.text[:120], "askedBy": asker}
         self.peer.show_presence()
+        self._show_activity(activity.READING)
         try:
             sel = selection.resolve(self.peer, request.selection if request else None)
         except selection.SelectionError as exc:
@@ -454,7 +456,9 @@ class TurnRunner:
                 self._progress(event.call)
             elif isinstance(event, CallComplete):
                 self._complete(event.call)
-            elif isinstance(event, StreamEnd):
+            if not isinstance(event, StreamEnd):
+                self._show_activity(activity.of_event(event, self._scope_chars()))
+            if isinstance(event, StreamEnd):
                 calls = list(event.calls)
                 if not event.finished:
                     complete = [c for c in calls if c.is_complete() and c.name]
@@ -487,6 +491,21 @@ class TurnRunner:
             self._last_broadcast = now
             self.message.text = self.text
             chat.send_message(self.message)
+
+    def _show_activity(self, words: str | None) -> None:
+        """Say in the streaming answer's bubble what the turn is doing (activity.py)."""
+        if words is not None and words != self.message.summary:
+            self.message.summary = words
+            self._broadcast(force=True)
+
+    def _scope_chars(self) -> int:
+        """How much text a rewrite replaces (the selection or what the model was shown), 0
+        when that is blank."""
+        if self._scope_len is None:
+            start, end = self.applier.scope()
+            self._scope_len = end - start if self.applier.fork.snapshot.text[start:end].strip() \
+                else 0
+        return self._scope_len
 
     # --- applying tool calls as they stream ---------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Markdown to safe HTML for published documents, with a table of contents.
+"""Markdown to safe HTML for published documents (with a table of contents) and the chat.
 
 markdown-it-py renders CommonMark with tables and strikethrough and escapes raw HTML; nh3
 (the Rust ammonia sanitizer) then allows only a fixed set of tags, attributes and URL
@@ -17,12 +17,12 @@ from markdown_it import MarkdownIt
 #: A table of contents appears from this many headings on.
 TOC_MIN_HEADINGS = 3
 
-_ALLOWED_TAGS = {
+ALLOWED_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "em",
     "strong", "s", "del", "a", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
     "img", "span",
-}
-_ALLOWED_ATTRIBUTES = {
+})
+ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "code": {"class"},
@@ -61,9 +61,25 @@ def _slug(text: str, used: set[str]) -> str:
     return slug
 
 
-def render(text: str) -> Rendered:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+def parser() -> MarkdownIt:
+    """CommonMark with tables and strikethrough; raw HTML in the text is escaped."""
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
         ["table", "strikethrough"])
+
+
+def clean(raw: str, tags: frozenset[str] = ALLOWED_TAGS) -> str:
+    """The second wall: only ``tags`` (a subset of ALLOWED_TAGS), their allowed attributes
+    and http(s)/mailto links survive; links open in a new tab without an opener."""
+    attributes = {tag: names for tag, names in ALLOWED_ATTRIBUTES.items() if tag in tags}
+    return nh3.clean(raw, tags=set(tags), attributes=attributes,
+                     url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer nofollow",
+                     set_tag_attribute_values={"a": {"target": "_blank"}},
+                     filter_style_properties={"text-align"})
+
+
+def render(text: str) -> Rendered:
+    md = parser()
     tokens = md.parse(text)
     headings: list[Heading] = []
     used: set[str] = set()
@@ -76,10 +92,4 @@ def render(text: str) -> Rendered:
             token.attrSet("id", anchor)
             if int(token.tag[1]) <= 3:
                 headings.append(Heading(int(token.tag[1]), title, anchor))
-    raw = md.renderer.render(tokens, md.options, {})
-    safe = nh3.clean(raw, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow",
-                     set_tag_attribute_values={"a": {"target": "_blank"}},
-                     filter_style_properties={"text-align"})
-    return Rendered(safe, headings)
+    return Rendered(clean(md.renderer.render(tokens, md.options, {})), headings)

@@ -1,6 +1,11 @@
 // Site-wide behaviour: htmx, dialogs, inline rename, copy buttons and notices.
 import htmx from "htmx.org";
 import "htmx-ext-ws";
+import { setupMessageActions } from "./chat/actions.js";
+import { markOwnMessages } from "./chat/ownership.js";
+import { setupChatScroll } from "./chat/scroll.js";
+import { setupShortcutSliders } from "./chat/shortcuts.js";
+import { keepTimesFresh } from "./time.js";
 
 window.htmx = htmx;
 
@@ -78,22 +83,16 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#notices .notice:not(.error)").forEach((n) => setTimeout(() => n.remove(), 6000));
 });
 
-// --- Chat panel -------------------------------------------------------------------------
+// --- Chat panel (frontend/src/chat/) -------------------------------------------------------
 
-function chatList() {
-  return document.getElementById("chat-messages");
+// This script is deferred: the document is parsed, the chat is there.
+const chatPanel = document.getElementById("chat-panel");
+if (chatPanel) {
+  markOwnMessages(chatPanel);
+  setupChatScroll(chatPanel);
 }
-
-function scrollChatToEnd(force = false) {
-  const list = chatList();
-  if (!list) return;
-  const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
-  if (force || nearEnd) list.scrollTop = list.scrollHeight;
-}
-
-// Fragments arrive over the chat socket; keep the newest in view.
-document.addEventListener("htmx:wsAfterMessage", () => scrollChatToEnd());
-document.addEventListener("DOMContentLoaded", () => scrollChatToEnd(true));
+setupShortcutSliders();
+keepTimesFresh();
 
 // Enter sends, Shift+Enter starts a new line.
 document.addEventListener("keydown", (event) => {
@@ -119,6 +118,7 @@ window.canvasSetChatSelection = setChatSelection;
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-clear-selection]")) setChatSelection(null);
 });
+setupMessageActions({ notify, setChatSelection });
 
 // A message the server took clears the form (an hx-on attribute would need eval, which the CSP
 // refuses), unless the person already typed the next one meanwhile: that text stays.
@@ -137,5 +137,4 @@ document.addEventListener("htmx:afterRequest", (event) => {
 document.addEventListener("canvas:chat-sent", () => {
   setChatSelection(null);
   document.getElementById("shortcuts")?.removeAttribute("open");
-  scrollChatToEnd(true);
 });

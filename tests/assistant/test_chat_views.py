@@ -131,3 +131,94 @@ async def test_chat_socket_refuses_non_members_and_sends_history(cast, live_serv
             "Cookie": f"sessionid={cast.sessions['viewer']}"}) as ws:
         history = await asyncio.wait_for(ws.recv(), 5)
     assert "earlier &lt;b&gt;message&lt;/b&gt;" in history
+
+
+def failed_turn(canvas, asker, text="Tidy the intro", shortcut="", selection=None) -> Message:
+    asked = Message.objects.create(canvas=canvas, author=asker, text=text, shortcut=shortcut,
+                                   selection=selection)
+    return Message.objects.create(canvas=canvas, is_assistant=True, reply_to=asked,
+                                  status=Message.Status.FAILED, error="The model broke.")
+
+
+def retry(client, answer):
+    return client.post(reverse("turn_retry", args=[answer.canvas_id, answer.id]),
+                       headers={"HX-Request": "true"})
+
+
+def test_retry_asks_the_same_again_as_a_new_turn(client, cast, model):
+    Human(cast.canvas.id).insert(0, "Zoë 😀 likes tea.\n")
+    anchored = {"from": 0, "to": 16, "quote": "Zoë 😀 likes tea."}
+    client.force_login(cast.owner)
+    post(client, cast.canvas, text="Make it formal", selection=json.dumps(anchored))
+    first = wait_done(Message.objects.get(is_assistant=True).id)
+    Message.objects.filter(id=first.id).update(status=Message.Status.FAILED)
+    model.add_response(Reply(text="Zoë 😀 enjoys tea."))
+
+    client.force_login(cast.editor)  # an editor may retry someone else's request
+    assert retry(client, first).status_code == 204
+    again = Message.objects.filter(is_assistant=False).latest("id")
+    assert again.id != first.reply_to_id and again.author == cast.editor
+    assert again.text == "Make it formal" and again.selection == first.reply_to.selection
+    answer = Message.objects.get(reply_to=again)
+    assert wait_done(answer.id).text == "Zoë 😀 enjoys tea."
+    assert model.chat_requests[-1].messages[-1]["content"].endswith("Make it formal")
+
+
+def test_the_asker_may_retry_other_commenters_and_viewers_may_not(client, cast, make_user,
+                                                                  model):
+    from canvas.models import Membership, Role
+
+    other = make_user("other-commenter")
+    Membership.objects.create(canvas=cast.canvas, user=other, role=Role.COMMENTER)
+    answer = failed_turn(cast.canvas, cast.commenter)
+    for user, status in ((cast.viewer, 403), (other, 403), (cast.stranger, 404)):
+        client.force_login(user)
+        assert retry(client, answer).status_code == status, user
+    assert Message.objects.count() == 2
+    model.add_response(Reply(text="ok"))
+    client.force_login(cast.commenter)
+    assert retry(client, answer).status_code == 204
+    assert Message.objects.filter(is_assistant=False, author=cast.commenter).count() == 2
+
+
+def test_only_failed_turns_are_retried(owner_client, cast, model):
+    answer = failed_turn(cast.canvas, cast.owner)
+    Message.objects.filter(id=answer.id).update(status=Message.Status.DONE)
+    response = retry(owner_client, answer)
+    assert response.status_code == 400 and "failed" in response.content.decode()
+    assert Message.objects.count() == 2
+
+
+def test_a_commenter_cannot_retry_a_shortcut_that_edits(client, cast, model):
+    answer = failed_turn(cast.canvas, cast.commenter, text="Shorter", shortcut="shorter")
+    client.force_login(cast.commenter)
+    assert retry(client, answer).status_code == 403
+    assert Message.objects.count() == 2
+
+
+def test_messages_name_the_assistant_and_render_markdown(owner_client, cast, settings):
+    settings.CANVAS_MODEL = "model-x"
+    asked = Message.objects.create(canvas=cast.canvas, author=cast.owner, text="a\nb *c*")
+    Message.objects.create(canvas=cast.canvas, is_assistant=True, reply_to=asked,
+                           text="**Tip:** `x`")
+    page = owner_client.get(reverse("canvas_page", args=[cast.canvas.id])).content.decode()
+    assert '<strong class="chat-author">✦ Assistant</strong>' in page
+    assert '<span class="chat-author-detail">model-x</span>' in page
+    assert "<strong>Tip:</strong> <code>x</code>" in page
+    assert "<p>a<br>\nb <em>c</em></p>" in page
+    assert f'data-author-id="{cast.owner.id}"' in page and "Edit and resend" in page
+    # The browser marks this person's own requests by it (frontend/src/chat/ownership.js).
+    assert f'aria-label="Chat" data-user-id="{cast.owner.id}"' in page
+
+
+def test_an_answer_says_waiting_only_behind_another(owner_client, cast):
+    from canvas.chat import render_message
+
+    first = failed_turn(cast.canvas, cast.owner)
+    Message.objects.filter(id=first.id).update(status=Message.Status.STREAMING)
+    second = failed_turn(cast.canvas, cast.owner, text="And this")
+    Message.objects.filter(id=second.id).update(status=Message.Status.STREAMING)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert ">Reading…<" in render_message(first)
+    assert ">Waiting for its turn…<" in render_message(second)

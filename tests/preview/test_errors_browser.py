@@ -1,7 +1,8 @@
 """Issue 5, test 2: errors are shown with the right canvas line; "Fix with assistant" starts a turn.
 
 The model is the fake OpenAI-compatible server (tests/fakes): the turn that "Fix with assistant"
-starts must carry the error, the code and the console tail to it, as an ordinary chat message.
+starts carries the error, its line and (folded away in the chat) the stack and the console tail,
+as an ordinary chat message; the model reads the code in the canvas.
 """
 
 from __future__ import annotations
@@ -126,26 +127,47 @@ def test_each_error_is_shown_at_its_line_and_fix_sends_it_to_the_model(
             # A readable stack: user frames named by canvas line, the runtime's folded away.
             expect(panel.locator("[data-preview-error-stack]")).to_contain_text(f"line {line}")
 
-    # The timer case also logged to the console: the console shows it, the fix prompt carries it.
+    # The timer case also logged to the console: the console shows it, and its uncaught error,
+    # and counts both in its badge.
     before = current_run(page)
     set_code(page, TIMER)
     wait_error(page, before)
     console = page.locator("#preview-root [data-preview-console]")
-    expect(console.locator("[data-preview-console-count]")).not_to_have_text("0")
+    count = console.locator("[data-preview-console-count]")
+    expect(count).to_have_text("2")
+    expect(count).to_have_attribute("title", "2 lines, 1 error")
     console.locator("summary").click()
     expect(console).to_contain_text("about to fail")
+    expect(console.locator(".console-error")).to_contain_text(
+        "Uncaught TypeError: Cannot read properties of null (reading 'profile') (line 5)")
 
-    page.locator("#preview-root [data-preview-error] [data-preview-fix]").click()
+    fix = page.locator("#preview-root [data-preview-error] [data-preview-fix]")
+    fix.click()
+    # Said on the button: no corner notice over the Console's buttons.
+    expect(fix).to_have_text("Sent to the chat ✓")
+    expect(page.locator("#notices .notice")).to_have_count(0)
+    clear = console.locator("[data-preview-console-clear]")
+    assert clear.evaluate("""(button) => { const r = button.getBoundingClientRect();
+        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === button; }""")
     wait_until(lambda: fake_openai.chat_requests, timeout=20, message="a turn reaching the model")
     sent = "\n".join(str(m.get("content")) for m in fake_openai.chat_requests[0].messages)
     assert "Cannot read properties of null (reading 'profile')" in sent
-    assert "line 5" in sent
-    assert "user.profile.name;" in sent  # the code
-    assert "about to fail" in sent  # the console tail
+    assert "user.profile.name;" in sent  # the failing line
+    assert "about to fail" in sent  # the console tail, folded away in the chat
+    # A compact request: the error and its line, not the whole program pasted again.
     request = Message.objects.filter(canvas=canvas, is_assistant=False).latest("id")
-    assert request.text.startswith("The live preview of this jsx canvas fails")
-    expect(page.locator("#chat-messages")).to_contain_text(
-        "The live preview of this jsx canvas fails")
+    assert request.text.startswith("Fix the preview error at line 5: TypeError: Cannot read")
+    assert "export default function App" not in request.text
+    assert len(request.text) < 1000
+    mine = page.locator("#chat-messages li.from-person").last
+    expect(mine).to_contain_text("Fix the preview error at line 5: TypeError")
+    expect(mine.locator(".chat-text pre").first).to_contain_text("5 |     user.profile.name;")
+    folded = mine.locator("details")
+    expect(folded.locator("summary")).to_have_text("Stack and console")
+    expect(folded).not_to_have_attribute("open", "")
+    expect(folded.locator("pre")).to_be_hidden()
+    folded.locator("summary").click()
+    expect(folded.locator("pre")).to_contain_text("about to fail")
 
 
 def test_a_console_flood_is_rate_limited(make_user, preview_page):

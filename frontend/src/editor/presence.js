@@ -5,6 +5,7 @@
 import * as Y from "yjs";
 import { EditorView } from "@codemirror/view";
 import { removeAwarenessStates } from "y-protocols/awareness";
+import { identityText, modelOf } from "./assistant/identity.js";
 
 /** Twelve colours that stay apart from each other and carry white initials in light and dark themes. */
 export const PALETTE = [
@@ -81,6 +82,7 @@ export function peopleFrom(states, localClientId, localUser) {
     people.set(key, {
       id: user.id, name: String(user.name || "Anonymous"), color: safeColor(user),
       isAssistant: Boolean(user.isAssistant), you: false, clients: 1, key, task,
+      model: user.isAssistant ? modelOf(user) : "",
     });
   });
   const rank = (p) => (p.you ? 0 : p.isAssistant ? 2 : 1);
@@ -101,7 +103,7 @@ function avatarFor(person, followed) {
   el.dataset.userName = person.name;
   const task = taskText(person.task);
   const label = person.you ? `${person.name} (you)`
-    : person.isAssistant ? `${person.name} (assistant)${task ? ` · working on: ${task}` : ""}` : person.name;
+    : person.isAssistant ? `${identityText(person.model)}${task ? ` · working on: ${task}` : ""}` : person.name;
   el.title = label;
   el.setAttribute("aria-label", person.you ? label : `${label}: follow`);
   if (person.you) {
@@ -120,7 +122,7 @@ function taskPill(person) {
   const pill = document.createElement("span");
   pill.className = "assistant-task";
   pill.textContent = `✦ ${taskText(person.task)}`;
-  pill.title = `${person.name} is working on: ${taskText(person.task)}`;
+  pill.title = `${identityText(person.model)} is working on: ${taskText(person.task)}`;
   return pill;
 }
 

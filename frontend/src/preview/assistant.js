@@ -1,50 +1,46 @@
-// "Fix with assistant": the error, the code and the console tail as an ordinary chat message, so the
-// turn is shared with everyone in the chat like any other request (POST /canvases/<id>/messages).
+// "Fix with assistant": the error as a short chat message (what failed, at which line, that line of
+// code), with the stack and the console's last lines folded away under it (a ```fold block, which the
+// chat shows closed: canvas/chat_markdown.py). The model reads the whole code in the canvas anyway.
+// Sent as an ordinary chat message (POST /canvases/<id>/messages), shared with everyone in the chat.
 
 export const MAX_MESSAGE = 8000; // canvas/chat_views.py MAX_TEXT
-const PHASES = {
-  transpile: "a syntax error (before anything ran)",
-  import: "an import the preview cannot satisfy",
-  render: "an error while rendering",
-  runtime: "an error while running",
-  timeout: "the preview stopped responding",
-};
+const MAX_DETAILS = 3000;
+const CONSOLE_LINES = 8;
 
-function numbered(lines, from, to, mark) {
-  const width = String(to).length;
-  const out = [];
-  for (let n = from; n <= to; n++) out.push(`${n === mark ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1]}`);
-  return out.join("\n");
+/** A fence longer than any run of backticks in `text`, so the text cannot close it. */
+function fenceFor(text) {
+  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  return "`".repeat(Math.max(3, longest + 1));
 }
 
-/** The chat message for an error (plain text; the model sees it as the person's request). */
+function block(info, text) {
+  const fence = fenceFor(text);
+  return [`${fence}${info}`, text, fence].join("\n");
+}
+
+/** The chat message for an error (Markdown; the model sees it as the person's request). */
 export function buildFixMessage({ error, code, language, consoleTail = [] }) {
-  const where = error.line ? ` at line ${error.line}${error.column ? `, column ${error.column}` : ""}` : "";
-  const head = [
-    `The live preview of this ${language} canvas fails with ${PHASES[error.phase] || "an error"}${where}. Please fix the code.`,
-    "",
-    `${error.name ? `${error.name}: ` : ""}${error.message}`,
-  ];
-  if (error.stack) head.push("", "Stack:", error.stack.split("\n").slice(0, 8).join("\n"));
-  if (error.componentStack) head.push("", "Component stack:", error.componentStack.trim().split("\n").slice(0, 6).join("\n"));
-  const tail = consoleTail.length
-    ? ["", "Console (last lines):", ...consoleTail.slice(-12).map((c) => `[${c.level}] ${c.text.slice(0, 300)}`)]
-    : [];
-  const fence = "```";
+  const what = `${error.name && !error.message.startsWith(error.name) ? `${error.name}: ` : ""}${error.message}`.trim();
+  const where = error.line ? ` at line ${error.line}` : "";
+  const parts = [error.phase === "timeout"
+    ? `Fix the preview: ${error.message}`
+    : `Fix the preview error${where}: ${what}`];
   const lines = code.split("\n");
-  const full = ["", `The code (${lines.length} lines):`, `${fence}${language}`, code, fence];
-  let message = [...head, ...full, ...tail].join("\n");
-  if (message.length <= MAX_MESSAGE) return message;
-  // Too long for one chat message: the lines around the error (the model also reads the canvas).
-  const mark = error.line || 1;
-  for (let radius = 40; radius >= 5; radius -= 5) {
-    const from = Math.max(1, mark - radius);
-    const to = Math.min(lines.length, mark + radius);
-    const excerpt = ["", `The code around line ${mark} (of ${lines.length}; the whole file is the canvas):`, fence, numbered(lines, from, to, error.line), fence];
-    message = [...head, ...excerpt, ...tail].join("\n");
-    if (message.length <= MAX_MESSAGE) return message;
+  if (error.line && error.line <= lines.length) {
+    parts.push(block(language, `${error.line} | ${lines[error.line - 1].slice(0, 300)}`));
   }
-  return message.slice(0, MAX_MESSAGE - 1) + "…";
+  const details = [];
+  if (error.stack) details.push(error.stack.split("\n").slice(0, 8).join("\n"));
+  if (error.componentStack) details.push(`Component stack:\n${error.componentStack.trim().split("\n").slice(0, 6).join("\n")}`);
+  const tail = consoleTail.filter((c) => !c.uncaught).slice(-CONSOLE_LINES);
+  if (tail.length) details.push(`Console (last lines):\n${tail.map((c) => `[${c.level}] ${c.text.slice(0, 200)}`).join("\n")}`);
+  if (details.length) {
+    let text = details.join("\n\n");
+    if (text.length > MAX_DETAILS) text = `${text.slice(0, MAX_DETAILS)}…`;
+    parts.push(block("fold Stack and console", text));
+  }
+  const message = parts.join("\n\n");
+  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 1)}…`;
 }
 
 export function csrfToken() {

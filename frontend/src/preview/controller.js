@@ -245,6 +245,7 @@ export class PreviewController {
       this.root.dispatchEvent(new CustomEvent("preview:rendered", { detail: data }));
     } else if (type === "error") {
       this.shownRun = data.run;
+      this.addUncaught(data);
       this.showError(data);
       this.root.dispatchEvent(new CustomEvent("preview:error", { detail: data }));
     }
@@ -266,6 +267,7 @@ export class PreviewController {
     this.hangBox.hidden = false;
     this.setStatus("Stopped responding", "hung");
     const error = { phase: "timeout", name: "Timeout", message: text, line: null };
+    this.resetFixButtons();
     this.error = error;
     this.root.dispatchEvent(new CustomEvent("preview:hang", { detail: { why, silentFor, refused } }));
   }
@@ -283,6 +285,7 @@ export class PreviewController {
 
   showError(error) {
     if (this.errorForRun(error.run)) return; // the first error of a run is the one that matters
+    this.resetFixButtons();
     this.error = error;
     const where = error.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}` : "";
     const phase = { transpile: "Syntax error", import: "Import error", render: "Error while rendering", runtime: "Error while running" }[error.phase] || "Error";
@@ -303,6 +306,15 @@ export class PreviewController {
   clearError() {
     this.error = null;
     this.errorBox.hidden = true;
+    this.resetFixButtons();
+  }
+
+  resetFixButtons() {
+    for (const fix of this.root.querySelectorAll("[data-preview-fix]")) {
+      if (!fix.dataset.label) fix.dataset.label = fix.textContent;
+      fix.textContent = fix.dataset.label;
+      fix.disabled = !this.canEdit;
+    }
   }
 
   gotoError() {
@@ -316,8 +328,15 @@ export class PreviewController {
     view.focus();
   }
 
-  addConsole(level, text) {
-    const entry = { level: ["log", "info", "warn", "error", "debug"].includes(level) ? level : "log", text: text.slice(0, 4000) };
+  /** Uncaught errors (and failed renders) go to the console too, and count in its badge. */
+  addUncaught(error) {
+    const where = error.line ? ` (line ${error.line})` : "";
+    const name = error.name && !String(error.message).startsWith(error.name) ? `${error.name}: ` : "";
+    this.addConsole("error", `Uncaught ${name}${error.message}${where}`, { uncaught: true });
+  }
+
+  addConsole(level, text, { uncaught = false } = {}) {
+    const entry = { level: ["log", "info", "warn", "error", "debug"].includes(level) ? level : "log", text: text.slice(0, 4000), uncaught };
     this.consoleEntries.push(entry);
     if (this.consoleEntries.length > MAX_CONSOLE) this.consoleEntries.shift();
     const li = document.createElement("li");
@@ -326,30 +345,39 @@ export class PreviewController {
     this.consoleList.append(li);
     while (this.consoleList.childElementCount > MAX_CONSOLE) this.consoleList.firstElementChild.remove();
     this.consoleList.scrollTop = this.consoleList.scrollHeight;
-    this.consoleCount.textContent = String(this.consoleEntries.length);
+    this.countConsole();
+  }
+
+  countConsole() {
+    const lines = this.consoleEntries.length;
     const errors = this.consoleEntries.filter((e) => e.level === "error").length;
+    this.consoleCount.textContent = String(lines);
+    this.consoleCount.title = `${lines} line${lines === 1 ? "" : "s"}, ${errors} error${errors === 1 ? "" : "s"}`;
     this.consoleBox.dataset.errors = String(errors);
   }
 
   clearConsole() {
     this.consoleEntries = [];
     this.consoleList.replaceChildren();
-    this.consoleCount.textContent = "0";
-    this.consoleBox.dataset.errors = "0";
+    this.countConsole();
   }
 
   async fix(button) {
     if (!this.error || !this.canEdit) return;
     const text = buildFixMessage({ error: this.error, code: this.text(), language: this.language, consoleTail: this.consoleEntries });
     button.disabled = true;
+    // Said on the button, not in a corner notice: one would cover the Console's buttons.
+    const label = button.textContent;
+    let said = label;
     try {
       const result = await sendToAssistant(this.messagesUrl, text);
-      if (result.ok) notify("Sent the error to the assistant.");
-      else notify(result.text, "error");
+      said = result.ok ? "Sent to the chat ✓" : label;
+      if (!result.ok) notify(result.text, "error");
     } catch {
       notify("Could not reach the server. Try again.", "error");
     } finally {
-      button.disabled = false;
+      button.textContent = said;
+      button.disabled = said !== label; // once per error: a new error brings the button back
     }
   }
 }

@@ -2,6 +2,9 @@
 // with author, quoted words, body, the suggestion with "Apply", and "Resolve" (editors only). Clicking a
 // card selects its words in the editor. The panel hides itself when there is nothing to show.
 
+import { timeElement } from "../../time.js";
+import { ASSISTANT_NAME } from "./identity.js";
+
 const MAX_QUOTE = 280;
 
 function el(tag, className, text) {
@@ -19,9 +22,7 @@ function when(created) {
   if (!created) return null;
   const date = new Date(created * 1000);
   if (Number.isNaN(date.getTime())) return null;
-  const time = el("time", "comment-time", date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
-  time.dateTime = date.toISOString();
-  return time;
+  return timeElement(date, "comment-time");
 }
 
 function cardSignature(c, rights) {
@@ -51,13 +52,17 @@ export function createCommentPanel({ panel, area, onSelect, onApply, onResolve }
     node.title = "Show the commented text";
 
     const meta = el("div", "comment-meta");
+    const who = el("span", "comment-who");
     const author = el("strong", "comment-author", comment.author);
+    who.append(author);
+    meta.append(who);
     // The server vouches for the author (collab/comment_stamps.py); older comments it never checked.
+    // The assistant's comments carry its model's name as their author.
     if (comment.assistant) {
       node.classList.add("from-assistant");
-      author.textContent = `✦ ${comment.author}`;
+      author.textContent = ASSISTANT_NAME;
+      if (comment.author) who.append(" ", el("span", "comment-author-detail", comment.author));
     }
-    meta.append(author);
     if (!comment.verified) {
       const badge = el("span", "comment-unverified", "unverified");
       badge.title = "Written before Canvas checked comment authors: the name was typed by whoever wrote it.";

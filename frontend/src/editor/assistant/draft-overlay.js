@@ -1,14 +1,15 @@
 // Draft overlay: while the assistant streams a full rewrite into Y.Text("draft"), everyone watches it in a
-// read-only panel (#draft-overlay) over the editor, "✦ <assistant> is rewriting…", following the end of
+// read-only panel (#draft-overlay) over the editor, "✦ Assistant is rewriting…", following the end of
 // the text as it grows; the panel goes away when the draft empties (the rewrite landed on "content").
+import { ASSISTANT_NAME, modelOf } from "./identity.js";
 
-/** The name of the assistant peer present in awareness, or a generic one. */
-export function assistantName(awareness) {
+/** The model of the assistant peer present in awareness ("" when none says). */
+export function assistantModel(awareness) {
   for (const state of awareness.getStates().values()) {
     const user = state && state.user;
-    if (user && user.isAssistant && user.name) return String(user.name);
+    if (user && user.isAssistant) return modelOf(user);
   }
-  return "The assistant";
+  return "";
 }
 
 export function setupDraftOverlay({ overlay, ydoc, awareness }) {
@@ -28,7 +29,9 @@ export function setupDraftOverlay({ overlay, ydoc, awareness }) {
   toggle.type = "button";
   toggle.className = "link small draft-toggle";
   toggle.textContent = "Hide";
-  header.append(spinner, title, toggle);
+  const detail = document.createElement("span");
+  detail.className = "draft-detail";
+  header.append(spinner, title, detail, toggle);
   const body = document.createElement("pre");
   body.className = "draft-text";
   body.setAttribute("aria-live", "off");
@@ -57,9 +60,11 @@ export function setupDraftOverlay({ overlay, ydoc, awareness }) {
       toggle.textContent = "Hide";
       return;
     }
-    const label = `✦ ${assistantName(awareness)} is rewriting…`;
+    const model = assistantModel(awareness);
+    const label = `${ASSISTANT_NAME} is rewriting…`;
     if (title.textContent !== label) title.textContent = label;
-    overlay.setAttribute("aria-label", label);
+    if (detail.textContent !== model) detail.textContent = model;
+    overlay.setAttribute("aria-label", model ? `${label} (${model})` : label);
     body.textContent = text;
     overlay.hidden = false;
     if (followEnd) body.scrollTop = body.scrollHeight;
