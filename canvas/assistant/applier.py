@@ -26,6 +26,7 @@ from . import suggestions
 from .fork import Fork, Region, Snapshot, deleted_ids, word_changes
 from .guard import Guard
 from .placement import Change, Placement, PlacementError, find_passage, place
+from .room import passage_span
 
 #: A rewrite that keeps less than this fraction of a non-empty canvas's length, without a
 #: request that asks for it, is held back as a draft for a person to accept.
@@ -127,10 +128,11 @@ class Applier:
         self._applied_edits: set[tuple[str, str]] = set()
         self._dirty = False  # the fork holds changes the live document has not had yet
         self._fresh: list[Region] = []  # what it wrote since the last flash, moving along
+        self._written: list[Region] = []  # everything it changed in the text, moving along
         self.comments_added: list[str] = []
         self.counts = {"edits": 0, "comments": 0, "rewrite": 0}
         self.suggested = 0  # changes offered as suggestions
-        self._touched: tuple[object, list[tuple[int, int]]] | None = None
+        self._touched: tuple[object, tuple[str, list[Change]]] | None = None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -208,10 +210,33 @@ class Applier:
         if not changes:
             return
         regions = [self.window, *([self.selection] if self.selection else []), *self._fresh,
+                   *self._written,
                    *(self.guard.regions() if self.guard else ())]
         self.fork.apply(changes, regions)
         self._fresh.extend(Region(a, b) for a, b in _ranges_after(changes) if a < b)
+        self._written.extend(Region(a, b) for a, b in _ranges_after(changes))
         self._dirty = True
+
+    def changed_beside_people(self, code: bool) -> list[str]:
+        """The passages, as they read now (quoted short), where people changed text near what
+        the turn changed since the snapshot: their typing merged with the model's."""
+        if not self._written:
+            return []
+        mine = self.text()
+        now, changes = self._people_changes()
+        quotes, shift = [], 0
+        for change in changes:
+            start, end = passage_span(mine, change.start, change.end, code)
+            at = change.start + shift  # where the change sits in the text as it is now
+            shift += len(change.insert) - (change.end - change.start)
+            if not any(start <= r.end and r.start <= end for r in self._written):
+                continue
+            a, b = passage_span(now, at, at + len(change.insert), code)
+            quote = " ".join(now[a:b].split())
+            quote = quote if len(quote) <= 80 else quote[:79] + "…"
+            if quote not in quotes:
+                quotes.append(quote)
+        return quotes
 
     def take_fresh(self) -> list[tuple[int, int]]:
         """What the turn wrote since the last call, where it sits in the fork's text now."""
@@ -226,8 +251,12 @@ class Applier:
         return self.guard.split(changes, self.text(), rewrite, self._people_changed)
 
     def _people_changed(self) -> list[tuple[int, int]]:
-        """Spans of the fork's text that people changed since the snapshot: the fork, plus
-        what the live document has beyond it, diffed against the fork word by word."""
+        """Spans of the fork's text that people changed since the snapshot."""
+        return [(c.start, c.end) for c in self._people_changes()[1]]
+
+    def _people_changes(self) -> tuple[str, list[Change]]:
+        """The text with people's changes since the snapshot (the fork, plus what the live
+        document has beyond it), and those changes to the fork's text, word by word."""
         update = self.live.changes_since(self.fork.doc.get_state())
         key = (update, self.fork.doc.get_state())
         if self._touched is not None and self._touched[0] == key:
@@ -236,10 +265,9 @@ class Applier:
         theirs.apply_update(self.fork.doc.get_update())
         theirs.apply_update(update)
         text = str(theirs.get("content", type=Text))
-        spans = [] if text == self.text() else \
-            [(c.start, c.end) for c in word_changes(self.text(), text)]
-        self._touched = (key, spans)
-        return spans
+        found = (text, [] if text == self.text() else word_changes(self.text(), text))
+        self._touched = (key, found)
+        return found
 
     def _suggest(self, changes: list[Change]) -> None:
         if not changes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -192,6 +192,14 @@ def describe(canvas_id: str, doc: Doc, code: bool, asker_id: int | None = None,
              window: tuple[int, int] | None = None) -> str:
     """``tell`` what ``observe`` sees, in one call."""
     return tell(observe(canvas_id, doc), code, asker_id, window)
+
+
+def writers_since(canvas_id: str, since: datetime) -> list[str]:
+    """The names of the people whose edits reached the canvas since ``since``."""
+    ids = {int(origin[5:]) for origin in DocUpdate.objects.filter(
+        canvas_id=canvas_id, created__gte=since, origin__startswith="user:")
+        .values_list("origin", flat=True).distinct() if origin[5:].isdigit()}
+    return sorted(get_user_model().objects.filter(pk__in=ids).values_list("username", flat=True))
 
 
 def _name_people(people: dict[object, Person]) -> None:

@@ -370,6 +370,13 @@ class TurnRunner:
             result["note"] = ("Items marked applied are in the canvas now: do not send them "
                               "again. Send only corrected versions of the failed ones, "
                               "quoting the text exactly as it is now.")
+        beside = self.applier.changed_beside_people(self.canvas.kind == "code")
+        if beside:
+            who = room.writers_since(self.peer.canvas_id, self.message.started)
+            result["people_meanwhile"] = (
+                f"{' and '.join(who) or 'Someone'} changed these passages while you worked; "
+                "their typing and your changes are both in the text now: "
+                + "; ".join(f"“{q}”" for q in beside))
         return result
 
     def _target_canvas(self) -> Canvas:

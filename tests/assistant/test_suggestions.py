@@ -260,3 +260,24 @@ def test_a_commenters_turn_never_suggests(model, doc_canvas, make_user):
     run_turn(message)
     assert canvas_text(doc_canvas) == TEXT
     assert pending(doc_canvas) == []
+
+
+def test_the_model_is_told_who_typed_beside_its_changes_while_it_worked(model, doc_canvas, bob):
+    Human(doc_canvas.id, origin=f"user:{doc_canvas.owner.pk}").insert(0, TEXT)
+    model.add_response(ToolCalls([ToolCall("edit_canvas", {"edits": [
+        {"find": "strong", "replace": "bold"},
+        {"find": "no such words", "replace": "x"}]})], gate=GATE), "Done.")
+    bobs = Human(doc_canvas.id, origin=f"user:{bob.pk}")
+
+    def bob_types():
+        bobs.sync()
+        bobs.insert(bobs.get().index(" and cheap"), ", hot")
+
+    run_while(model, start_turn(doc_canvas, "Bolder"), bob_types)
+    assert canvas_text(doc_canvas) == TEXT.replace("strong and", "bold, hot and")
+    [result] = [json.loads(m["content"]) for m in model.chat_requests[1].messages
+                if m["role"] == "tool"]
+    assert result["people_meanwhile"] == (
+        "bob changed these passages while you worked; their typing and your changes are "
+        "both in the text now: “The coffee is bold, hot and cheap.”")
+    assert "people_meanwhile" not in json.dumps(model.chat_requests[0].messages)
