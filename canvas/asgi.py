@@ -10,9 +10,9 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from canvas.broadcast import RememberLoopMiddleware  # noqa: E402
 from canvas.origin import SameOriginValidator  # noqa: E402
 from canvas.routing import websocket_urlpatterns  # noqa: E402
+from collab.broadcast import RememberLoopMiddleware  # noqa: E402
 
 application = RememberLoopMiddleware(ProtocolTypeRouter(
     {

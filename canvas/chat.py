@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from . import broadcast
+from collab import broadcast
+
 from .models import Message
 
 

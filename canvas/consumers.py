@@ -9,7 +9,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import broadcast, chat
+from collab import broadcast
+
+from . import chat
 from .access import membership_for
 from .assistant import queue
 from .assistant.turns import reap_stale_turns

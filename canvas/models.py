@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from collab.models import AbstractRoom
+
 from .fields import NulSafeJSONField, NulSafeTextField
 
 
@@ -59,7 +61,7 @@ class AssistantPolicy(models.TextChoices):
     GUARDED = "guarded", "Edit directly, but suggest where people are working"
 
 
-class Canvas(models.Model):
+class Canvas(AbstractRoom):
     """One shared document or code file. Its text lives in the Y document (``collab``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -71,9 +73,7 @@ class Canvas(models.Model):
                               related_name="owned_canvases")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # The compacted Y document: every DocUpdate folded so far (see collab.persistence).
-    state = models.BinaryField(default=b"", blank=True)
-    state_seq = models.BigIntegerField(default=0, help_text="Last update seq folded into state.")
+    # The compacted Y document (state, state_seq) comes from collab's AbstractRoom.
     # Publishing makes the text public: the owner's decision unless they let editors do it.
     editors_may_publish = models.BooleanField(default=False)
     # The room policy (canvas.assistant.guard): the owner's choice.

@@ -206,6 +206,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- The sync engine (collab/): what the app plugs in --------------------------------------
+COLLAB_ROOM_MODEL = "canvas.Canvas"  # inherits collab.models.AbstractRoom
+COLLAB_AUTHORIZE = "canvas.collab_hooks.authorize"  # (user, room) -> collab.access.Access
+
 # --- Canvas ---------------------------------------------------------------------------------
 CANVAS_MAX_FRAME = int(os.environ.get("CANVAS_MAX_FRAME", 1024 * 1024))
 CANVAS_MAX_DOC = int(os.environ.get("CANVAS_MAX_DOC", 5 * 1024 * 1024))

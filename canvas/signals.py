@@ -4,11 +4,13 @@ from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
+from collab import broadcast
 from collab.relay import group_name
-from collab.signals import editing_paused
+from collab.signals import editing_paused, updates_appended
 
-from . import broadcast, versions
+from . import versions
 from .chat import chat_group
 from .models import Canvas, Membership
 
@@ -58,3 +60,9 @@ def canvas_deleted(sender, instance: Canvas, **kwargs) -> None:
 def checkpoint_after_pause(sender, canvas_id: str, text: str, user_id: int | None,
                            **kwargs) -> None:
     versions.checkpoint(canvas_id, text, user_id)
+
+
+@receiver(updates_appended)
+def canvas_changed(sender, room: str, **kwargs) -> None:
+    """The canvas list sorts by the last change: the text's too."""
+    Canvas.objects.filter(id=room).update(updated=timezone.now())

@@ -17,12 +17,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from canvas.access import membership_for
-from canvas.models import ROLE_RANK, Canvas, Role
-
 from . import replica as replicas
+from .access import Access, authorize
 from .budget import ByteBudget
 from .comment_stamps import Writer
+from .models import room_model
 from .protocol import (
     AwarenessEntry,
     Frame,
@@ -67,13 +66,13 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
     async def connect(self) -> None:
         self.canvas_id = str(self.scope["url_route"]["kwargs"]["canvas_id"])
         user = self.scope.get("user")
-        membership = await database_sync_to_async(membership_for)(user, self.canvas_id)
-        if membership is None:
+        access = await database_sync_to_async(authorize)(user, self.canvas_id)
+        if access is None:
             await self.close(code=CLOSE_FORBIDDEN)  # before accept: the handshake fails
             return
         self.user_id = user.pk
         self.user_name = user.get_username()
-        self._set_role(membership.role)
+        self._set_access(access)
         self.origin = f"user:{user.pk}"
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
@@ -82,7 +81,7 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         await self.accept()
         try:
             self.replica = await replicas.acquire(self.canvas_id, self)
-        except Canvas.DoesNotExist:
+        except room_model().DoesNotExist:
             await self.close(code=CLOSE_GONE, reason="This canvas was deleted.")
             return
         except Exception:
@@ -107,16 +106,15 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         if ended_session and ended_session == self.session_key:
             await self.refuse(CLOSE_SIGNED_OUT, "You signed out.")
             return
-        membership = await database_sync_to_async(membership_for)(self.scope.get("user"),
-                                                                   self.canvas_id)
-        if membership is None:
+        access = await database_sync_to_async(authorize)(self.scope.get("user"), self.canvas_id)
+        if access is None:
             await self.refuse(CLOSE_FORBIDDEN, "You no longer have access to this canvas.")
         else:
-            self._set_role(membership.role)
+            self._set_access(access)
 
-    def _set_role(self, role: str) -> None:
-        self.can_edit = ROLE_RANK[role] >= ROLE_RANK[Role.EDITOR]
-        self.can_comment = ROLE_RANK[role] >= ROLE_RANK[Role.COMMENTER]
+    def _set_access(self, access: Access) -> None:
+        self.can_edit = access.can_edit
+        self.can_comment = access.can_edit or access.can_comment
         self.writer = Writer(self.user_id, self.user_name, may_edit=self.can_edit)
 
     async def close_for_resync(self) -> None:

@@ -1,10 +1,33 @@
-"""The append-only log of CRDT updates of each canvas."""
+"""The stored documents: the compacted state of each room and its append-only update log.
 
+The sync engine serves "rooms" that belong to the app using it: the app names its room
+model in ``COLLAB_ROOM_MODEL`` (as Django's ``AUTH_USER_MODEL``; Canvas here), and that
+model inherits ``AbstractRoom``, the fields the engine keeps a document's state in.
+"""
+
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 
+class AbstractRoom(models.Model):
+    """What the engine stores on each room: the compacted Y document."""
+
+    # Every DocUpdate folded so far (see collab.persistence).
+    state = models.BinaryField(default=b"", blank=True)
+    state_seq = models.BigIntegerField(default=0, help_text="Last update seq folded into state.")
+
+    class Meta:
+        abstract = True
+
+
+def room_model() -> type[AbstractRoom]:
+    """The app's room model (``COLLAB_ROOM_MODEL``)."""
+    return apps.get_model(settings.COLLAB_ROOM_MODEL, require_ready=False)
+
+
 class DocUpdate(models.Model):
-    """One Y update, appended before it is relayed; compaction folds a prefix into the canvas.
+    """One Y update, appended before it is relayed; compaction folds a prefix into the room.
 
     ``seq`` increases with every append. A canvas's document is its compacted ``state``
     plus every row still here: compaction deletes exactly the rows it folded, so a row
@@ -13,7 +36,8 @@ class DocUpdate(models.Model):
     """
 
     seq = models.BigAutoField(primary_key=True)
-    canvas = models.ForeignKey("canvas.Canvas", on_delete=models.CASCADE,
+    # Named "canvas" for the column it has had since the first migration: the room.
+    canvas = models.ForeignKey(settings.COLLAB_ROOM_MODEL, on_delete=models.CASCADE,
                                related_name="updates")
     data = models.BinaryField()
     origin = models.CharField(max_length=80, help_text="user:<id>, assistant:<turn> or system")
@@ -33,7 +57,7 @@ class ClientOrigin(models.Model):
     character's author follows from its item's client id (provenance). A connection may
     not write under a client id that belongs to someone else."""
 
-    canvas = models.ForeignKey("canvas.Canvas", on_delete=models.CASCADE,
+    canvas = models.ForeignKey(settings.COLLAB_ROOM_MODEL, on_delete=models.CASCADE,
                                related_name="client_origins")
     client_id = models.BigIntegerField()
     origin = models.CharField(max_length=80)

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from diff_match_patch import diff_match_patch
 from pycrdt import Assoc, Doc, Map, Text
 
-from canvas import broadcast
-
-from . import persistence, relay
+from . import broadcast, persistence, relay
 from .yjs_positions import Positions
 
 

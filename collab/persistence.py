@@ -15,9 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from pycrdt import Doc, Text
 
-from canvas.models import Canvas
-
-from .models import ClientOrigin, DocUpdate
+from . import signals
+from .models import ClientOrigin, DocUpdate, room_model
 from .yjs_positions import writer_clients
 
 logger = logging.getLogger(__name__)
@@ -39,10 +38,12 @@ class Loaded:
 def load(canvas_id: str) -> Loaded:
     """The canvas's compacted state and every update logged after it.
 
-    Raises Canvas.DoesNotExist: a missing canvas is never served as an empty document.
+    Raises the room model's DoesNotExist: a missing room is never served as an empty
+    document.
     """
     with transaction.atomic():
-        state, state_seq = Canvas.objects.values_list("state", "state_seq").get(id=canvas_id)
+        state, state_seq = room_model().objects.values_list("state", "state_seq") \
+            .get(pk=canvas_id)
         rows = list(DocUpdate.objects.filter(canvas_id=canvas_id).order_by("seq")
                     .values_list("seq", "data"))
     updates = [bytes(state)] if state else []
@@ -83,7 +84,7 @@ def append_updates(canvas_id: str, items: list[tuple[bytes, str]],
             ClientOrigin.objects.bulk_create(
                 [ClientOrigin(canvas_id=canvas_id, client_id=client, origin=origin[:80])
                  for client, origin in origins.items()], ignore_conflicts=True)
-        Canvas.objects.filter(id=canvas_id).update(updated=timezone.now())
+        signals.updates_appended.send(sender=None, room=canvas_id)
     _known.update((canvas_id, client) for client in origins)
     return [row.seq for row in rows]
 
@@ -125,7 +126,7 @@ def updates_since(canvas_id: str, seq: int, since: datetime | None = None) -> Lo
     created since LATE_COMMIT_WINDOW before ``since`` (the reader's previous look; now by
     default). Re-applying something already known is harmless.
     """
-    state, state_seq = Canvas.objects.values_list("state", "state_seq").get(id=canvas_id)
+    state, state_seq = room_model().objects.values_list("state", "state_seq").get(pk=canvas_id)
     recent = (since or timezone.now()) - LATE_COMMIT_WINDOW
     rows = list(DocUpdate.objects.filter(canvas_id=canvas_id)
                 .filter(Q(seq__gt=seq) | Q(created__gte=recent))
@@ -148,7 +149,8 @@ def compact(canvas_id: str) -> Compaction:
     exactly the rows it folded, so a row committed meanwhile stays in the log.
     """
     with transaction.atomic():
-        canvas = Canvas.objects.select_for_update().only("state", "state_seq").get(id=canvas_id)
+        canvas = room_model().objects.select_for_update().only("state", "state_seq") \
+            .get(pk=canvas_id)
         rows = list(DocUpdate.objects.filter(canvas_id=canvas_id).order_by("seq")
                     .values_list("seq", "data"))
         if not rows:
@@ -166,8 +168,8 @@ def compact(canvas_id: str) -> Compaction:
             return Compaction(0, len(canvas.state or b""))
         state = doc.get_update()
         seqs = [seq for seq, _ in rows]
-        Canvas.objects.filter(id=canvas_id).update(state=state,
-                                                   state_seq=max(seqs + [canvas.state_seq]))
+        room_model().objects.filter(pk=canvas_id).update(
+            state=state, state_seq=max(seqs + [canvas.state_seq]))
         for start in range(0, len(seqs), _DELETE_CHUNK):
             DocUpdate.objects.filter(seq__in=seqs[start:start + _DELETE_CHUNK]).delete()
     return Compaction(len(seqs), len(state))

@@ -284,7 +284,7 @@ def test_two_users_see_avatars_and_labelled_cursors(new_context, make_user, live
     }""")
     assistant = page_a.locator("#participants .avatar-assistant")
     expect(assistant).to_have_text("✦")
-    expect(assistant).to_have_attribute("title", "Model (assistant)")
+    expect(assistant).to_have_attribute("title", "✦ Assistant · Model")
     assert_no_page_errors(page_a)
 
 

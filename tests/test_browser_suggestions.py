@@ -16,7 +16,7 @@ from canvas.models import AssistantPolicy, Canvas
 from canvas.services import create_canvas
 from collab.persistence import load_text
 from tests import test_browser_assistant as assistant_pages
-from tests.conftest import wait_until
+from tests.conftest import wait_htmx_idle, wait_until
 from tests.fakes.openai_server import ToolCall, ToolCalls
 from tests.test_browser_assistant import (
     assert_no_page_errors,
@@ -168,14 +168,18 @@ def test_the_owner_chooses_the_policy_in_the_share_dialog(open_page, make_user, 
     page = open_page(alice, canvas)
     page.get_by_role("button", name="Share").click()
     policy = page.locator("#assistant-policy")
+    expect(policy).to_be_visible()
+    wait_htmx_idle(page)
     expect(policy.locator("select")).to_have_value("direct")
     expect(policy.locator("input[type=number]")).to_be_hidden()
     policy.locator("select").select_option("guarded")
     expect(policy).to_contain_text("Saved.")
     expect(policy.locator("input[type=number]")).to_be_visible()
+    wait_htmx_idle(page)  # the new form listens for changes once htmx has settled it
     policy.locator("input[type=number]").fill("2")
     policy.locator("input[type=number]").dispatch_event("change")
     expect(policy.locator(".field-error")).to_contain_text("greater than or equal to 5")
+    wait_htmx_idle(page)
     policy.locator("input[type=number]").fill("90")
     policy.locator("input[type=number]").dispatch_event("change")
     expect(policy).to_contain_text("Saved.")

@@ -7,9 +7,8 @@ import uuid
 
 from pycrdt import IdSet
 
-from canvas import broadcast
 from canvas.provenance import ASSISTANT as ASSISTANT_NAME
-from collab import relay
+from collab import broadcast, relay
 from collab.peer import DocumentPeer, decode_sticky, encode_sticky
 from collab.protocol import AwarenessEntry, encode_awareness
 from collab.yjs_positions import Positions

@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from canvas import broadcast
 from canvas.models import Message
+from collab import broadcast
 
 #: Longest a queued request may be edited to (as the chat form allows).
 MAX_TEXT = 8000
