@@ -12,30 +12,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from collab.persistence import load_text
 
-from . import chat, provenance, versions
+from . import change_authors, change_view, chat, provenance, timeline, versions
 from .access import require_role
-from .models import Message, Role, Version
+from .models import Kind, Message, Role, Version
 from .notices import refuse
-
-PAGE = 100
-
-
-def _timeline(canvas, before: int | None = None) -> list[Version]:
-    queryset = (canvas.versions.select_related("author", "turn__reply_to")
-                .defer("state", "text").order_by("-created", "-id"))
-    if before:
-        queryset = queryset.filter(id__lt=before)
-    return list(queryset[:PAGE])
 
 
 def _panel(request: HttpRequest, canvas, membership, status: int = 200) -> HttpResponse:
+    return render(request, "canvas/_history.html", _timeline_context(request, canvas, membership),
+                  status=status)
+
+
+def _timeline_context(request: HttpRequest, canvas, membership) -> dict:
     before = request.GET.get("before")
-    return render(request, "canvas/_history.html", {
-        "canvas": canvas,
-        "versions": _timeline(canvas, int(before) if before and before.isdigit() else None),
-        "can_edit": membership.allows(Role.EDITOR),
-        "page_size": PAGE,
-    }, status=status)
+    return {"canvas": canvas, "membership": membership,
+            "versions": timeline.timeline(canvas, int(before) if before and before.isdigit()
+                                          else None),
+            "can_edit": membership.allows(Role.EDITOR)}
 
 
 @login_required
@@ -44,11 +37,7 @@ def history(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     canvas, membership = require_role(request.user, canvas_id)
     if request.htmx:
         return _panel(request, canvas, membership)
-    return render(request, "canvas/history.html", {
-        "canvas": canvas, "membership": membership,
-        "versions": _timeline(canvas), "can_edit": membership.allows(Role.EDITOR),
-        "page_size": PAGE,
-    })
+    return render(request, "canvas/history.html", _timeline_context(request, canvas, membership))
 
 
 def _version(request: HttpRequest, canvas_id: uuid.UUID, version_id: int,
@@ -61,13 +50,10 @@ def _version(request: HttpRequest, canvas_id: uuid.UUID, version_id: int,
 @require_GET
 def version_view(request: HttpRequest, canvas_id: uuid.UUID, version_id: int) -> HttpResponse:
     canvas, membership, version = _version(request, canvas_id, version_id)
-    ordered = canvas.versions.order_by("-created", "-id")
-    newer = ordered.filter(created__gte=version.created).exclude(id=version.id) \
-        .order_by("created", "id").only("id").first()
-    older = versions.previous_version(version)
+    older, newer = timeline.neighbours(version)
     return render(request, "canvas/_version.html", {
         "canvas": canvas, "version": version, "newer": newer, "older": older,
-        "can_edit": membership.allows(Role.EDITOR),
+        "label": timeline.label(version), "can_edit": membership.allows(Role.EDITOR),
     })
 
 
@@ -78,14 +64,20 @@ def version_changes(request: HttpRequest, canvas_id: uuid.UUID,
     canvas, membership, version = _version(request, canvas_id, version_id)
     against = request.GET.get("against", "previous")
     if against == "now":
-        old, new, title = version.text, load_text(str(canvas.id)), "From this version to now"
+        old, new = version.text, load_text(str(canvas.id))
+        since, until = version.created, None
     else:
         previous = versions.previous_version(version)
         old, new = (previous.text if previous else ""), version.text
-        title = "Changes in this version"
+        since, until = (previous.created if previous else None), version.created
+    by_lines = canvas.kind == Kind.CODE
+    changes = change_authors.attribute(canvas, versions.diff(old, new, by_lines), new,
+                                       since, until)
     return render(request, "canvas/_changes.html", {
-        "canvas": canvas, "version": version, "title": title, "against": against,
-        "diff": versions.render_diff(old, new), "summary": versions.summarize(old, new),
+        "canvas": canvas, "version": version, "against": against,
+        "label": timeline.label(version), "unchanged": old == new, "by_lines": by_lines,
+        "changes": change_view.render(changes, by_lines),
+        "summary": versions.summarize(old, new),
         "can_edit": membership.allows(Role.EDITOR),
     })
 
