@@ -16,6 +16,7 @@ from . import change_authors, change_view, chat, provenance, timeline, versions
 from .access import require_role
 from .models import Kind, Message, Role, Version
 from .notices import refuse
+from .write_times import write_times
 
 
 def _panel(request: HttpRequest, canvas, membership, status: int = 200) -> HttpResponse:
@@ -109,10 +110,15 @@ def version_save(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_GET
 def authors(request: HttpRequest, canvas_id: uuid.UUID) -> JsonResponse:
-    """Who writes under each Yjs client id of the canvas (the editor's Authors view)."""
+    """Who writes under each Yjs client id of the canvas, and when they wrote which clocks
+    (the editor's Authors view and its hover)."""
     canvas, _ = require_role(request.user, canvas_id)
-    return JsonResponse({"authors": {str(client): author for client, author
-                                     in provenance.authors(canvas).items()}})
+    return JsonResponse({
+        "authors": {str(client): author for client, author
+                    in provenance.authors(canvas).items()},
+        "written": {str(client): times for client, times
+                    in write_times(str(canvas.id)).items()},
+    })
 
 
 @login_required
