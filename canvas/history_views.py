@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
+from pycrdt import Text
 
-from collab.persistence import load_text
+from collab.persistence import load_doc
 
 from . import change_authors, change_view, chat, provenance, timeline, versions
 from .access import require_role
@@ -64,8 +65,10 @@ def version_changes(request: HttpRequest, canvas_id: uuid.UUID,
                     version_id: int) -> HttpResponse:
     canvas, membership, version = _version(request, canvas_id, version_id)
     against = request.GET.get("against", "previous")
+    live = None
     if against == "now":
-        old, new = version.text, load_text(str(canvas.id))
+        live = load_doc(str(canvas.id))
+        old, new = version.text, str(live.get("content", type=Text))
         since, until = version.created, None
     else:
         previous = versions.previous_version(version)
@@ -73,7 +76,7 @@ def version_changes(request: HttpRequest, canvas_id: uuid.UUID,
         since, until = (previous.created if previous else None), version.created
     by_lines = canvas.kind == Kind.CODE
     changes = change_authors.attribute(canvas, versions.diff(old, new, by_lines), new,
-                                       since, until)
+                                       since, until, live)
     return render(request, "canvas/_changes.html", {
         "canvas": canvas, "version": version, "against": against,
         "label": timeline.label(version), "unchanged": old == new, "by_lines": by_lines,

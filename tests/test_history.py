@@ -96,6 +96,26 @@ def test_show_changes_names_the_assistant_turn_and_who_asked(client, cast):
             " Now longer.</ins>") in page
 
 
+def test_insertions_by_several_people_are_each_named_from_the_canvas(client, cast):
+    owner = Human(cast.canvas.id, f"user:{cast.owner.pk}")
+    owner.insert(0, "Start. End.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    editor = Human(cast.canvas.id, f"user:{cast.editor.pk}")
+    editor.sync()
+    editor.insert(len("Start."), " Köln 😀 by the editor,")
+    owner.sync()
+    owner.insert(len("Start. Köln 😀 by the editor, End."), " Owner's 東京 tail!")
+    owner.insert(0, "Gone soon. ")
+    second = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "two")
+    owner.delete(0, len("Gone soon. "))  # deleted since: today's canvas cannot name it
+    client.force_login(cast.viewer)
+    page = client.get(reverse("version_changes", args=[cast.canvas.id, second.id])) \
+        .content.decode()
+    assert 'title="Added by editor"> Köln 😀 by the editor,</ins>' in page
+    assert re.search(r'title="Added by owner">[^<]* Owner&#x27;s 東京 tail!</ins>', page)
+    assert 'title="Added (author not known)">Gone soon. </ins>' in page
+
+
 def test_text_added_then_removed_since_is_named_from_the_update_log(client, cast):
     owner = Human(cast.canvas.id, f"user:{cast.owner.pk}")
     owner.insert(0, "Keep.\n")
