@@ -38,15 +38,16 @@ def describe(version: Version, turn_changed: bool = True) -> VersionLabel:
     """The label of ``version``. ``turn_changed`` is False for the "before" version of a turn
     that changed nothing: then it is only a checkpoint of what people had written."""
     reason = version.reason
-    if reason in _ASSISTANT_TITLES and version.turn_id and turn_changed:
+    before_nothing = reason == Version.Reason.ASSISTANT_BEFORE and not turn_changed
+    if reason in _ASSISTANT_TITLES and version.turn_id and not before_nothing:
         request = version.turn.reply_to if version.turn else None
         asker = request.author.get_username() if request and request.author else ""
         return VersionLabel(_ASSISTANT_TITLES[reason], ASSISTANT, True,
                             " ".join(request.text.split()) if request else "", asker)
     if reason in _ASSISTANT_TITLES:
-        title = "Checkpoint" if reason == Version.Reason.ASSISTANT_BEFORE \
-            else _ASSISTANT_TITLES[reason]
-        return VersionLabel(title, "Canvas", False, "", "")
+        title = "Checkpoint" if before_nothing else _ASSISTANT_TITLES[reason]
+        return VersionLabel(title, "Canvas" if before_nothing else ASSISTANT, not before_nothing,
+                            "", "")
     title = version.label or _DEFAULT_TITLES.get(reason, version.get_reason_display())
     by = version.author.get_username() if version.author_id and version.author else "Canvas"
     return VersionLabel(title, by, False, "", "")

@@ -225,6 +225,23 @@ def test_a_turn_that_changed_nothing_leaves_no_entries(client, cast, fake_openai
     assert reverse("version_view", args=[cast.canvas.id, start.id]) in older
 
 
+def test_a_held_back_rewrite_is_listed_as_a_proposal_with_its_request(client, cast):
+    from canvas.models import Message
+
+    Human(cast.canvas.id, f"user:{cast.owner.pk}").insert(0, "Long text.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "Start")
+    request = Message.objects.create(canvas=cast.canvas, author=cast.owner, text="Fix typos")
+    turn = Message.objects.create(canvas=cast.canvas, is_assistant=True, reply_to=request)
+    versions.make_version(cast.canvas.id, Version.Reason.ASSISTANT_BEFORE, turn=turn)
+    versions.make_version(cast.canvas.id, Version.Reason.PROPOSAL, text="x\n", turn=turn)
+    client.force_login(cast.owner)
+    page = timeline_of(client, cast.canvas)
+    titles = re.findall(r'class="version-label">([^<]*)<', page)
+    # The turn changed nothing else: its "before" is not listed.
+    assert titles == ["Proposed rewrite (not applied)", "Start"]
+    assert '<p class="version-request" title="Fix typos">' in page
+
+
 # --- versions and authors ---------------------------------------------------------------------
 
 def test_manual_save_records_its_author_and_name(client, cast):
