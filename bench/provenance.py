@@ -13,7 +13,7 @@ update, twice, in the same process and order:
 Printed: CPU per update with and without; the extra as a share of the whole server's CPU
 per edit, measured by replaying the first SERVER_EDITS edits through our real server (as
 bench/trace_replay.py does; goal: at most 10%); and what provenance stores: one row per
-client id, not per update. Time to colour a canvas in the browser is not measured here yet.
+client id, not per update. Time to colour a canvas in the browser: bench/authors_colouring.py.
 
 Run: .venv/bin/python bench/provenance.py [--limit N]
 """

@@ -9,33 +9,28 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
+from pycrdt import Text
 
-from collab.persistence import load_text
+from collab.persistence import load_doc
 
-from . import chat, provenance, versions
+from . import change_authors, change_view, chat, provenance, timeline, versions
 from .access import require_role
-from .models import Message, Role, Version
+from .models import Kind, Message, Role, Version
 from .notices import refuse
-
-PAGE = 100
-
-
-def _timeline(canvas, before: int | None = None) -> list[Version]:
-    queryset = (canvas.versions.select_related("author", "turn__reply_to")
-                .defer("state", "text").order_by("-created", "-id"))
-    if before:
-        queryset = queryset.filter(id__lt=before)
-    return list(queryset[:PAGE])
+from .write_times import write_times
 
 
 def _panel(request: HttpRequest, canvas, membership, status: int = 200) -> HttpResponse:
+    return render(request, "canvas/_history.html", _timeline_context(request, canvas, membership),
+                  status=status)
+
+
+def _timeline_context(request: HttpRequest, canvas, membership) -> dict:
     before = request.GET.get("before")
-    return render(request, "canvas/_history.html", {
-        "canvas": canvas,
-        "versions": _timeline(canvas, int(before) if before and before.isdigit() else None),
-        "can_edit": membership.allows(Role.EDITOR),
-        "page_size": PAGE,
-    }, status=status)
+    return {"canvas": canvas, "membership": membership,
+            "versions": timeline.timeline(canvas, int(before) if before and before.isdigit()
+                                          else None),
+            "can_edit": membership.allows(Role.EDITOR)}
 
 
 @login_required
@@ -44,11 +39,7 @@ def history(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
     canvas, membership = require_role(request.user, canvas_id)
     if request.htmx:
         return _panel(request, canvas, membership)
-    return render(request, "canvas/history.html", {
-        "canvas": canvas, "membership": membership,
-        "versions": _timeline(canvas), "can_edit": membership.allows(Role.EDITOR),
-        "page_size": PAGE,
-    })
+    return render(request, "canvas/history.html", _timeline_context(request, canvas, membership))
 
 
 def _version(request: HttpRequest, canvas_id: uuid.UUID, version_id: int,
@@ -61,13 +52,10 @@ def _version(request: HttpRequest, canvas_id: uuid.UUID, version_id: int,
 @require_GET
 def version_view(request: HttpRequest, canvas_id: uuid.UUID, version_id: int) -> HttpResponse:
     canvas, membership, version = _version(request, canvas_id, version_id)
-    ordered = canvas.versions.order_by("-created", "-id")
-    newer = ordered.filter(created__gte=version.created).exclude(id=version.id) \
-        .order_by("created", "id").only("id").first()
-    older = versions.previous_version(version)
+    older, newer = timeline.neighbours(version)
     return render(request, "canvas/_version.html", {
         "canvas": canvas, "version": version, "newer": newer, "older": older,
-        "can_edit": membership.allows(Role.EDITOR),
+        "label": timeline.label(version), "can_edit": membership.allows(Role.EDITOR),
     })
 
 
@@ -77,15 +65,23 @@ def version_changes(request: HttpRequest, canvas_id: uuid.UUID,
                     version_id: int) -> HttpResponse:
     canvas, membership, version = _version(request, canvas_id, version_id)
     against = request.GET.get("against", "previous")
+    live = None
     if against == "now":
-        old, new, title = version.text, load_text(str(canvas.id)), "From this version to now"
+        live = load_doc(str(canvas.id))
+        old, new = version.text, str(live.get("content", type=Text))
+        since, until = version.created, None
     else:
         previous = versions.previous_version(version)
         old, new = (previous.text if previous else ""), version.text
-        title = "Changes in this version"
+        since, until = (previous.created if previous else None), version.created
+    by_lines = canvas.kind == Kind.CODE
+    changes = change_authors.attribute(canvas, versions.diff(old, new, by_lines), new,
+                                       since, until, live)
     return render(request, "canvas/_changes.html", {
-        "canvas": canvas, "version": version, "title": title, "against": against,
-        "diff": versions.render_diff(old, new), "summary": versions.summarize(old, new),
+        "canvas": canvas, "version": version, "against": against,
+        "label": timeline.label(version), "unchanged": old == new, "by_lines": by_lines,
+        "changes": change_view.render(changes, by_lines),
+        "summary": versions.summarize(old, new),
         "can_edit": membership.allows(Role.EDITOR),
     })
 
@@ -117,10 +113,15 @@ def version_save(request: HttpRequest, canvas_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_GET
 def authors(request: HttpRequest, canvas_id: uuid.UUID) -> JsonResponse:
-    """Who writes under each Yjs client id of the canvas (the editor's Authors view)."""
+    """Who writes under each Yjs client id of the canvas, and when they wrote which clocks
+    (the editor's Authors view and its hover)."""
     canvas, _ = require_role(request.user, canvas_id)
-    return JsonResponse({"authors": {str(client): author for client, author
-                                     in provenance.authors(canvas).items()}})
+    return JsonResponse({
+        "authors": {str(client): author for client, author
+                    in provenance.authors(canvas).items()},
+        "written": {str(client): times for client, times
+                    in write_times(str(canvas.id)).items()},
+    })
 
 
 @login_required

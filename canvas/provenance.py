@@ -7,6 +7,8 @@ request of its turn and who asked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 
 from collab.persistence import client_origins
@@ -20,15 +22,22 @@ def authors(canvas: Canvas) -> dict[int, dict]:
     """client id → {key, name, kind, detail}; ``key`` is one per person (or the assistant),
     so all of a person's tabs and all of the assistant's turns share one colour."""
     origins = client_origins(str(canvas.id))
-    user_ids = {int(o.split(":", 1)[1]) for o in origins.values()
+    named = name_origins(canvas, set(origins.values()))
+    return {client: named[origin] for client, origin in origins.items()}
+
+
+def name_origins(canvas: Canvas, origins: Iterable[str]) -> dict[str, dict]:
+    """origin (``user:<id>``, ``assistant:<turn>``, ``system``) → {key, name, kind, detail}."""
+    origins = set(origins)
+    user_ids = {int(o.split(":", 1)[1]) for o in origins
                 if o.startswith("user:") and o.split(":", 1)[1].isdigit()}
-    turn_ids = {int(o.split(":", 1)[1]) for o in origins.values()
+    turn_ids = {int(o.split(":", 1)[1]) for o in origins
                 if o.startswith("assistant:") and o.split(":", 1)[1].isdigit()}
     names = dict(get_user_model().objects.filter(pk__in=user_ids)
                  .values_list("pk", "username"))
     turns = {m.id: m for m in Message.objects.filter(id__in=turn_ids, canvas=canvas)
              .select_related("reply_to__author")}
-    return {client: _author(origin, names, turns) for client, origin in origins.items()}
+    return {origin: _author(origin, names, turns) for origin in origins}
 
 
 def _author(origin: str, names: dict[int, str], turns: dict[int, Message]) -> dict:

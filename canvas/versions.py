@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from collab import persistence
@@ -92,6 +93,22 @@ def _diff(old: str, new: str) -> list[tuple[int, str]]:
     return result
 
 
+def _line_diff(old: str, new: str) -> list[tuple[int, str]]:
+    """Whole lines only: how code reads best (a changed line shows as removed and added)."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = DIFF_TIMEOUT
+    lines_old, lines_new, lines = dmp.diff_linesToChars(old, new)
+    blocks = dmp.diff_main(lines_old, lines_new, False)
+    dmp.diff_charsToLines(blocks, lines)
+    return [(op, text) for op, text in blocks if text]
+
+
+def diff(old: str, new: str, by_lines: bool = False) -> list[tuple[int, str]]:
+    """(op, text) pieces from ``old`` to ``new``: -1 deleted, 0 kept, 1 inserted. Words for
+    prose; whole lines when ``by_lines`` (code)."""
+    return _line_diff(old, new) if by_lines else _diff(old, new)
+
+
 def summarize(old: str, new: str) -> str:
     """"+N/−M characters, K passages" between two texts."""
     diffs = _diff(old, new)
@@ -108,10 +125,10 @@ def summarize(old: str, new: str) -> str:
             f"{'s' if passages != 1 else ''}")
 
 
-def render_diff(old: str, new: str) -> SafeString:
+def render_diff(old: str, new: str, by_lines: bool = False) -> SafeString:
     """The changes inline: insertions in <ins>, deletions in <del>, all text escaped."""
     parts = []
-    for op, text in _diff(old, new):
+    for op, text in diff(old, new, by_lines):
         escaped = html.escape(text)
         if op == 1:
             parts.append(f'<ins class="diff-ins">{escaped}</ins>')
@@ -198,9 +215,14 @@ def restore(version: Version, user: AbstractBaseUser) -> Version:
     """
     peer = DocumentPeer(version.canvas_id, f"user:{user.pk}")
     current = peer.text()
-    when = timezone.localtime(version.created).strftime("%Y-%m-%d %H:%M")
-    make_version(version.canvas_id, Version.Reason.CHECKPOINT, f"Before restoring {when}",
-                 text=current, author=user)
+    when = when_label(version.created)
+    make_version(version.canvas_id, Version.Reason.CHECKPOINT,
+                 f"Before restoring the version of {when}", text=current, author=user)
     peer.rewrite(current, version.text)
-    return make_version(version.canvas_id, Version.Reason.RESTORE, f"Restored {when}",
-                        text=peer.text(), author=user)
+    return make_version(version.canvas_id, Version.Reason.RESTORE,
+                        f"Restored the version of {when}", text=peer.text(), author=user)
+
+
+def when_label(moment) -> str:
+    """A version's time as History shows it everywhere ("Mar 4, 14:05")."""
+    return date_format(timezone.localtime(moment), "M j, H:i")

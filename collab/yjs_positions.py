@@ -146,6 +146,19 @@ def new_writers(update: bytes, state_vector: dict[int, int]) -> set[int]:
 
 def blocks_of_update(update: bytes) -> dict[int, list[Block]]:
     """The blocks a v1 update carries, per client, sorted by clock."""
+    return _read_update(update)[0]
+
+
+def deletions_of_update(update: bytes) -> dict[int, list[tuple[int, int]]]:
+    """The delete set a v1 update carries: client → [(clock, length)] of the items it
+    deletes (anyone's). Empty for an update that only inserts.
+
+    Raises ValueError (or IndexError) for bytes that are not a v1 update."""
+    return _read_update(update)[1]
+
+
+def _read_update(update: bytes) -> tuple[dict[int, list[Block]],
+                                         dict[int, list[tuple[int, int]]]]:
     r = _Reader(bytes(update))
     clients: dict[int, list[Block]] = {}
     for _ in range(r.uint()):
@@ -208,7 +221,7 @@ def blocks_of_update(update: bytes) -> dict[int, list[Block]]:
         for block in clients.get(client, []):
             if block.text is not None and any(c <= block.clock < c + n for c, n in ranges):
                 block.text = None
-    return clients
+    return clients, deleted
 
 
 # --- positions ---------------------------------------------------------------------------------

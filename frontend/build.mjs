@@ -5,6 +5,7 @@ import * as esbuild from "esbuild";
 // preview: the Preview tab of code canvases (see src/preview/).
 const entryPoints = {
   app: "src/app.js", editor: "src/editor/index.js", preview: "src/preview/index.js",
+  history: "src/history/index.js",  // the History side panel of the canvas page
   publish: "src/publish/app.js",  // published apps (/p/<token>/)
 };
 

@@ -449,7 +449,10 @@ def test_authors_view_colours_each_persons_text_and_survives_a_reload(open_page,
         expect(page.locator(".authors-toggle")).to_have_attribute("aria-pressed", "true")
         bobs = page.locator('.cm-author[data-author="bob"]')
         expect(bobs).to_have_text(["Details by bob."])
-        expect(bobs.first).to_have_attribute("title", "Written by bob")
+        bobs.first.hover()  # names the author and when (tests/test_browser_history.py)
+        expect(page.locator(".authors-tooltip")).to_have_text(
+            re.compile(r"^Written by bob · (just now|\d+ min ago)$"))
+        page.mouse.move(0, 0)
         # Her later insertion sits inside her own run: one mark.
         expect(page.locator('.cm-author[data-author="alice"]')).to_have_text(
             ["Intro (new) by alice."])

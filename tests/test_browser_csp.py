@@ -154,9 +154,9 @@ def test_the_app_runs_under_its_policy_without_a_violation(watch, make_user, fak
 
     # History, then Share: an invite link whose field selects itself on focus.
     page_a.click("#history-button")
-    expect(page_a.locator("#history-dialog")).to_be_visible()
-    expect(page_a.locator("#history-dialog-body")).not_to_contain_text("Loading…")
-    page_a.locator("#history-dialog form[method=dialog] button").click()
+    expect(page_a.locator("#history-side")).to_be_visible()
+    expect(page_a.locator("#history-side .timeline")).to_be_visible()
+    page_a.locator("#history-side [data-history-close]").click()
     page_a.click("#share-button")
     share = page_a.locator("#share-dialog")
     expect(share.locator(".invite-form")).to_be_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 import pytest
@@ -43,7 +44,7 @@ def test_show_changes_on_code_and_html_is_escaped():
 
 
 def test_show_changes_view_against_previous_and_now(client, cast):
-    human = Human(cast.canvas.id)
+    human = Human(cast.canvas.id, f"user:{cast.owner.pk}")
     human.insert(0, "alpha beta\n")
     first = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
     human.insert(len("alpha "), "NEW ")
@@ -52,11 +53,193 @@ def test_show_changes_view_against_previous_and_now(client, cast):
     client.force_login(cast.viewer)
     url = reverse("version_changes", args=[cast.canvas.id, second.id])
     page = client.get(url).content.decode()
-    assert '<ins class="diff-ins">NEW </ins>' in page
+    assert 'title="Added by owner">NEW </ins>' in page
     page = client.get(url + "?against=now").content.decode()
-    assert '<ins class="diff-ins">LATER </ins>' in page and "diff-del" not in page
+    assert 'title="Added by owner">LATER </ins>' in page and "diff-del" not in page
     page = client.get(reverse("version_view", args=[cast.canvas.id, first.id])).content.decode()
     assert "alpha beta" in page and "Restore this version" not in page  # a viewer
+
+
+def test_show_changes_names_who_added_and_who_deleted(client, cast):
+    owner = Human(cast.canvas.id, f"user:{cast.owner.pk}")
+    owner.insert(0, "The quick brown fox jumps.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    editor = Human(cast.canvas.id, f"user:{cast.editor.pk}")
+    editor.sync()
+    editor.insert(len("The quick "), "clever ")
+    owner.sync()
+    owner.delete(len("The quick clever "), len("The quick clever brown "))
+    second = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "two")
+    client.force_login(cast.viewer)
+    page = client.get(reverse("version_changes", args=[cast.canvas.id, second.id])) \
+        .content.decode()
+    assert 'data-author="editor" title="Added by editor">clever</ins>' in page
+    assert 'data-author="owner" title="Deleted by owner">brown</del>' in page
+    legend = page[page.index('class="change-authors"'):page.index("</ul>")]
+    assert re.findall(r">(\w+)</li>", legend) == ["owner", "editor"]  # in order of appearance
+
+
+def test_show_changes_names_the_assistant_turn_and_who_asked(client, cast):
+    from canvas.models import Message
+
+    Human(cast.canvas.id, f"user:{cast.owner.pk}").insert(0, "Intro.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    request = Message.objects.create(canvas=cast.canvas, author=cast.editor,
+                                     text="Make the intro longer")
+    turn = Message.objects.create(canvas=cast.canvas, is_assistant=True, reply_to=request)
+    Human(cast.canvas.id, f"assistant:{turn.id}").insert(len("Intro."), " Now longer.")
+    second = versions.make_version(cast.canvas.id, Version.Reason.ASSISTANT_AFTER, turn=turn)
+    client.force_login(cast.owner)
+    page = client.get(reverse("version_changes", args=[cast.canvas.id, second.id])) \
+        .content.decode()
+    assert ('title="Added by ✦ Assistant · turn: Make the intro longer (asked by editor)">'
+            " Now longer.</ins>") in page
+
+
+def test_insertions_by_several_people_are_each_named_from_the_canvas(client, cast):
+    owner = Human(cast.canvas.id, f"user:{cast.owner.pk}")
+    owner.insert(0, "Start. End.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    editor = Human(cast.canvas.id, f"user:{cast.editor.pk}")
+    editor.sync()
+    editor.insert(len("Start."), " Köln 😀 by the editor,")
+    owner.sync()
+    owner.insert(len("Start. Köln 😀 by the editor, End."), " Owner's 東京 tail!")
+    owner.insert(0, "Gone soon. ")
+    second = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "two")
+    owner.delete(0, len("Gone soon. "))  # deleted since: today's canvas cannot name it
+    client.force_login(cast.viewer)
+    page = client.get(reverse("version_changes", args=[cast.canvas.id, second.id])) \
+        .content.decode()
+    assert 'title="Added by editor"> Köln 😀 by the editor,</ins>' in page
+    assert re.search(r'title="Added by owner">[^<]* Owner&#x27;s 東京 tail!</ins>', page)
+    assert 'title="Added (author not known)">Gone soon. </ins>' in page
+
+
+def test_text_added_then_removed_since_is_named_from_the_update_log(client, cast):
+    owner = Human(cast.canvas.id, f"user:{cast.owner.pk}")
+    owner.insert(0, "Keep.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    editor = Human(cast.canvas.id, f"user:{cast.editor.pk}")
+    editor.sync()
+    editor.insert(len("Keep."), " Short-lived words.")
+    second = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "two")
+    owner.sync()
+    owner.delete(len("Keep."), len("Keep. Short-lived words."))  # gone from today's text
+    client.force_login(cast.owner)
+    page = client.get(reverse("version_changes", args=[cast.canvas.id, second.id])) \
+        .content.decode()
+    assert 'title="Added by editor"> Short-lived words.</ins>' in page
+
+
+def test_changes_by_several_people_with_the_log_folded_away_stay_unnamed(client, cast):
+    owner = Human(cast.canvas.id, f"user:{cast.owner.pk}")
+    owner.insert(0, "One two three.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    editor = Human(cast.canvas.id, f"user:{cast.editor.pk}")
+    editor.sync()
+    editor.delete(0, len("One "))
+    owner.sync()
+    owner.delete(len("two "), len("two three"))
+    second = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "two")
+    client.force_login(cast.owner)
+    page = client.get(reverse("version_changes", args=[cast.canvas.id, second.id])) \
+        .content.decode()
+    # Two people deleted: which deletion is whose is not known, so neither is guessed.
+    assert 'title="Deleted (author not known)">One </del>' in page
+    assert 'data-author=' not in page
+
+
+def test_code_changes_show_whole_lines(client, make_user):
+    from canvas.services import create_canvas
+
+    ada = make_user("ada")
+    canvas = create_canvas(ada, "Code", "code", "python")
+    human = Human(canvas.id, f"user:{ada.pk}")
+    human.insert(0, "def f(x):\n    return x\n")
+    versions.make_version(canvas.id, Version.Reason.MANUAL, "one")
+    human.insert(len("def f(x):\n    return x"), " * 2")
+    second = versions.make_version(canvas.id, Version.Reason.MANUAL, "two")
+    client.force_login(ada)
+    page = client.get(reverse("version_changes", args=[canvas.id, second.id])).content.decode()
+    assert 'class="diff by-lines"' in page
+    assert '>    return x\n</del><ins ' in page
+    assert 'title="Added by ada">    return x * 2\n</ins>' in page
+    # The same change in a document is one word.
+    assert versions.diff("    return x\n", "    return x * 2\n") == [
+        (0, "    return x"), (1, " * 2"), (0, "\n")]
+
+
+def test_show_changes_of_a_version_that_changed_nothing_says_so(client, cast):
+    Human(cast.canvas.id, f"user:{cast.owner.pk}").insert(0, "Same.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "one")
+    again = versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "again")
+    client.force_login(cast.owner)
+    url = reverse("version_changes", args=[cast.canvas.id, again.id])
+    page = client.get(url).content.decode()
+    assert "This version changed nothing" in page and '<pre class="diff' not in page
+    page = client.get(url + "?against=now").content.decode()
+    assert "Nothing has changed since this version" in page
+
+
+# --- the timeline -------------------------------------------------------------------------------
+
+def timeline_of(client, canvas) -> str:
+    return client.get(reverse("history", args=[canvas.id]),
+                      headers={"HX-Request": "true"}).content.decode()
+
+
+def test_a_turn_that_changed_nothing_leaves_no_entries(client, cast, fake_openai, settings):
+    """A turn that only commented: its before/after versions (kept for undo) are not listed;
+    a turn that edited is listed as a pair, in one label format, its request on one line."""
+    from tests.assistant.conftest import run_turn, start_turn
+    from tests.fakes.openai_server import ToolCall, ToolCalls
+
+    settings.OPENAI_BASE_URL, settings.OPENAI_API_KEY = fake_openai.base_url, "test-key"
+    Human(cast.canvas.id, f"user:{cast.owner.pk}").insert(0, "Alpha beta gamma.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "Start")
+    fake_openai.add_response(ToolCalls([ToolCall("comment_canvas", {"comments": [
+        {"find": "beta", "comment": "Is beta right?"}]})]))
+    quiet = run_turn(start_turn(cast.canvas, "Review this"))
+    assert Version.objects.filter(turn=quiet).count() == 2  # still there, for undo
+    long_request = "Replace beta with delta " + "and explain why, please " * 10
+    fake_openai.add_response(ToolCalls([ToolCall("edit_canvas", {"edits": [
+        {"find": "beta", "replace": "delta"}]})]))
+    edited = run_turn(start_turn(cast.canvas, long_request))
+    client.force_login(cast.viewer)
+    page = timeline_of(client, cast.canvas)
+    assert "Review this" not in page and "No changes" not in page
+    assert page.count('class="version reason-') == 3
+    assert "After the assistant" not in page and "Before:" not in page
+    titles = re.findall(r'class="version-label">([^<]*)<', page)
+    assert titles == ["Assistant&#x27;s edit", "Before the assistant&#x27;s edit", "Start"]
+    full = " ".join(long_request.split())
+    assert page.count(f'<p class="version-request" title="{full}">') == 2
+    assert page.count("asked by owner") == 2
+    # Stepping back from the edit's "before" skips the quiet turn's versions.
+    before = Version.objects.get(turn=edited, reason="assistant_before")
+    detail = client.get(reverse("version_view", args=[cast.canvas.id, before.id])) \
+        .content.decode()
+    start = Version.objects.get(label="Start")
+    older = detail[detail.index("hx-get="):detail.index('aria-label="Older version"')]
+    assert reverse("version_view", args=[cast.canvas.id, start.id]) in older
+
+
+def test_a_held_back_rewrite_is_listed_as_a_proposal_with_its_request(client, cast):
+    from canvas.models import Message
+
+    Human(cast.canvas.id, f"user:{cast.owner.pk}").insert(0, "Long text.\n")
+    versions.make_version(cast.canvas.id, Version.Reason.MANUAL, "Start")
+    request = Message.objects.create(canvas=cast.canvas, author=cast.owner, text="Fix typos")
+    turn = Message.objects.create(canvas=cast.canvas, is_assistant=True, reply_to=request)
+    versions.make_version(cast.canvas.id, Version.Reason.ASSISTANT_BEFORE, turn=turn)
+    versions.make_version(cast.canvas.id, Version.Reason.PROPOSAL, text="x\n", turn=turn)
+    client.force_login(cast.owner)
+    page = timeline_of(client, cast.canvas)
+    titles = re.findall(r'class="version-label">([^<]*)<', page)
+    # The turn changed nothing else: its "before" is not listed.
+    assert titles == ["Proposed rewrite (not applied)", "Start"]
+    assert '<p class="version-request" title="Fix typos">' in page
 
 
 # --- versions and authors ---------------------------------------------------------------------
