@@ -1,0 +1,104 @@
+"""The canvas page's layout in real Chromium (issue 15, "Layout"): creating, renaming, the "⋯"
+menu, invitations for people who are signed out, and the side panels."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from canvas.models import Canvas, Membership, Role
+from tests.test_browser_foundation import PASSWORD, create_canvas, invite_link, sign_up
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def header_box(page) -> dict:
+    return page.locator(".topbar").bounding_box()
+
+
+def test_a_canvas_needs_no_title_and_code_picks_a_code_language(new_context):
+    page = new_context().new_page()
+    sign_up(page, "maker")
+    page.goto("/")
+    language = page.locator("#create-form select[name=language]")
+    expect(language).to_have_value("markdown")
+    page.select_option("#create-form select[name=kind]", "code")
+    expect(language).to_have_value("python")
+    # Only code languages are offered for code.
+    offered = language.evaluate("s => [...s.options].filter(o => !o.disabled).map(o => o.value)")
+    assert "markdown" not in offered and "jsx" in offered
+    page.click("#create-form button[type=submit]")
+    expect(page.locator(".canvas-name")).to_have_text("Untitled canvas")
+    expect(page.locator(".canvas-header .badge").first).to_have_text("Python")
+    assert (Canvas.objects.get().kind, Canvas.objects.get().language) == ("code", "python")
+
+
+def test_rename_saves_on_enter_and_blur_cancels_on_escape_without_moving_the_header(new_context):
+    page = new_context().new_page()
+    sign_up(page, "renamer2")
+    create_canvas(page, "Draft")
+    field = page.locator("#canvas-title input[name=title]")
+    before = header_box(page)
+    editor_top = page.locator("#canvas-area").bounding_box()["y"]
+
+    page.click("[data-rename]")
+    expect(field).to_be_focused()
+    assert header_box(page) == before
+    assert page.locator("#canvas-area").bounding_box()["y"] == editor_top
+    field.fill("Dropped")
+    field.press("Escape")
+    expect(page.locator(".canvas-name")).to_have_text("Draft")
+    expect(field).to_be_hidden()
+
+    page.click("[data-rename]")
+    field.fill("By Enter")
+    field.press("Enter")
+    expect(page.locator(".canvas-name")).to_have_text("By Enter")
+    expect(page.locator("#canvas-title input[name=title]")).to_be_hidden()
+    assert header_box(page) == before
+
+    page.click("[data-rename]")
+    page.locator("#canvas-title input[name=title]").fill("By blur")
+    page.locator("#canvas-title input[name=title]").press("Tab")  # leave the field
+    expect(page.locator(".canvas-name")).to_have_text("By blur")
+    page.reload()
+    expect(page.locator(".canvas-name")).to_have_text("By blur")
+
+
+def test_delete_lives_in_the_more_menu_away_from_share(new_context):
+    page = new_context().new_page()
+    sign_up(page, "deleter")
+    create_canvas(page, "Short lived")
+    expect(page.locator("#delete-button")).to_be_hidden()
+    page.click("#canvas-menu summary")
+    expect(page.locator("#delete-button")).to_be_visible()
+    page.keyboard.press("Escape")  # Esc closes the menu
+    expect(page.locator("#delete-button")).to_be_hidden()
+    page.click("#canvas-menu summary")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#delete-button")
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("#notices")).to_contain_text("Deleted “Short lived”")
+    assert Canvas.objects.count() == 0
+
+
+def test_a_signed_out_person_sees_the_invitation_then_logs_in_and_lands_on_the_canvas(
+        new_context):
+    owner = new_context().new_page()
+    sign_up(owner, "inviter")
+    canvas_url = create_canvas(owner, "Team notes")
+    link = invite_link(owner, "commenter")
+    guest = new_context().new_page()
+    sign_up(guest, "guest")
+    guest.click("text=Log out")
+    expect(guest.locator(".account")).to_contain_text("Log in")
+    guest.goto(link)
+    expect(guest.locator("#invitation")).to_contain_text(
+        "inviter invited you to “Team notes” as commenter")
+    guest.click("#invitation >> text=Log in to join")
+    guest.fill("input[name=username]", "guest")
+    guest.fill("input[name=password]", PASSWORD)
+    guest.click("main button[type=submit]")
+    expect(guest).to_have_url(canvas_url)
+    expect(guest.locator(".canvas-name")).to_have_text("Team notes")
+    assert Membership.objects.get(user__username="guest").role == Role.COMMENTER
