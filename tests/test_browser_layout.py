@@ -102,3 +102,81 @@ def test_a_signed_out_person_sees_the_invitation_then_logs_in_and_lands_on_the_c
     expect(guest).to_have_url(canvas_url)
     expect(guest.locator(".canvas-name")).to_have_text("Team notes")
     assert Membership.objects.get(user__username="guest").role == Role.COMMENTER
+
+
+def widths(page) -> dict:
+    return page.evaluate("""() => ({
+        window: document.documentElement.clientWidth,
+        editor: document.getElementById('canvas-area').getBoundingClientRect().width
+            - (document.getElementById('comments-panel').hidden ? 0
+               : document.getElementById('comments-panel').getBoundingClientRect().width),
+        chat: document.getElementById('chat-panel').getBoundingClientRect().width,
+    })""")
+
+
+def test_a_collapsed_chat_stays_collapsed_after_a_reload_and_a_resize_is_remembered(new_context):
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_up(page, "folder")
+    create_canvas(page, "Roomy")
+    chat_text = page.locator("#chat-panel .chat-scroll")
+    toggle = page.locator('#chat-panel [data-panel-toggle="chat"]')
+    expect(chat_text).to_be_visible()
+    open_width = widths(page)["chat"]
+    toggle.click()
+    expect(chat_text).to_be_hidden()
+    assert widths(page)["chat"] < 60  # a rail
+    page.reload()
+    expect(page.locator('#chat-panel [data-panel-toggle="chat"]')).to_have_attribute(
+        "aria-expanded", "false")
+    expect(chat_text).to_be_hidden()
+    page.locator('#chat-panel [data-panel-toggle="chat"]').click()
+    expect(chat_text).to_be_visible()
+    assert widths(page)["chat"] == open_width
+
+    # Dragging the edge resizes it, and the width survives a reload.
+    handle = page.locator('[data-panel-resize="chat"]').bounding_box()
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + 200
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 80, y, steps=4)
+    page.mouse.up()
+    wider = widths(page)["chat"]
+    assert wider >= open_width + 60
+    page.reload()
+    expect(chat_text).to_be_visible()
+    assert abs(widths(page)["chat"] - wider) <= 1
+
+
+def test_at_800_px_the_editor_keeps_60_percent_and_the_header_one_row(new_context):
+    page = new_context(viewport={"width": 800, "height": 700}).new_page()
+    sign_up(page, "narrow-person-with-a-long-name")
+    create_canvas(page, "A rather long title that would push the header onto a second row",
+                  "code", "jsx")
+    page.wait_for_function("() => window.canvasEditor")
+    size = widths(page)
+    assert size["editor"] >= 0.6 * size["window"] - 1
+    header = page.locator(".topbar").bounding_box()
+    for control in ("#history-button", "#share-button", "#canvas-menu summary", ".brand"):
+        box = page.locator(control).bounding_box()
+        bottom = header["y"] + header["height"]
+        assert box["y"] >= header["y"] and box["y"] + box["height"] <= bottom
+    assert header["height"] < 60  # one row
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+
+
+def test_below_600_px_one_panel_at_a_time_with_tabs(new_context):
+    page = new_context(viewport={"width": 480, "height": 800}).new_page()
+    sign_up(page, "phone")
+    create_canvas(page, "Pocket")
+    tabs = page.locator("#panel-tabs")
+    expect(tabs).to_be_visible()
+    expect(page.locator("#editor-mount")).to_be_visible()
+    expect(page.locator("#chat-panel")).to_be_hidden()
+    tabs.locator("text=Chat").click()
+    expect(page.locator("#chat-panel")).to_be_visible()
+    expect(page.locator("#editor-mount")).to_be_hidden()
+    expect(tabs.locator("text=Chat")).to_have_attribute("aria-selected", "true")
+    tabs.locator("text=Canvas").click()
+    expect(page.locator("#editor-mount")).to_be_visible()
+    expect(page.locator("#chat-panel")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 480

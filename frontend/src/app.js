@@ -8,6 +8,7 @@ import { setupChatScroll } from "./chat/scroll.js";
 import { setupShortcutSliders } from "./chat/shortcuts.js";
 import { setupCreateForm } from "./layout/create-form.js";
 import { setupMenus } from "./layout/menus.js";
+import { setupPanels } from "./layout/panels.js";
 import { setupRename } from "./layout/rename.js";
 import { keepTimesFresh } from "./time.js";
 
@@ -81,6 +82,7 @@ document.addEventListener("DOMContentLoaded", () => {
 // --- Layout (frontend/src/layout/) ---------------------------------------------------------
 setupCreateForm();
 setupMenus();
+setupPanels();
 setupRename();
 
 // --- Chat panel (frontend/src/chat/) -------------------------------------------------------
