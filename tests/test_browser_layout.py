@@ -180,3 +180,35 @@ def test_below_600_px_one_panel_at_a_time_with_tabs(new_context):
     expect(page.locator("#editor-mount")).to_be_visible()
     expect(page.locator("#chat-panel")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 480
+
+
+def test_last_ai_edit_waits_for_text_and_viewers_get_no_edit_tab(new_context):
+    owner = new_context().new_page()
+    sign_up(owner, "writer")
+    create_canvas(owner, "Blank page")
+    owner.wait_for_function("() => window.canvasEditor")
+    toggle = owner.locator(".last-turn-toggle")
+    expect(toggle).to_be_hidden()  # an empty canvas has no AI edit to show
+    owner.locator(".cm-content").click()
+    owner.keyboard.type("Some words")
+    expect(toggle).to_be_visible()
+    views = owner.locator("#editor-toolbar .view-toggle-button")
+    expect(views).to_have_text(["Edit", "Split", "Preview"])
+    link = invite_link(owner, "viewer")
+
+    viewer = new_context().new_page()
+    sign_up(viewer, "onlooker")
+    viewer.goto(link)
+    viewer.click("#invitation button[type=submit]")
+    viewer.wait_for_function("() => window.canvasEditor")
+    expect(viewer.locator("#editor-toolbar .view-toggle-button")).to_have_text(
+        ["Source", "Split", "Preview"])
+    expect(viewer.locator(".last-turn-toggle")).to_have_count(0)
+
+
+def test_code_canvases_name_their_views_like_documents(new_context):
+    page = new_context().new_page()
+    sign_up(page, "coder")
+    create_canvas(page, "App", "code", "jsx")
+    expect(page.locator("#preview-tabs .view-toggle-button")).to_have_text(
+        ["Edit", "Split", "Preview"])
