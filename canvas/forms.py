@@ -12,6 +12,10 @@ class SignupForm(UserCreationForm):
         fields = ("username",)
 
 
+#: The title of a canvas created without one (the create form's placeholder says so).
+UNTITLED = "Untitled canvas"
+
+
 def _clean_title(value: str) -> str:
     title = " ".join(value.split())
     if not title:
@@ -34,12 +38,19 @@ class CanvasCreateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].required = False
+        # The title is optional: a canvas made without one is "Untitled canvas", renamed later.
+        self.fields["title"].required = False
         self.fields["title"].widget.attrs.update(
-            {"placeholder": "Untitled canvas", "autocomplete": "off", "maxlength": 200}
+            {"placeholder": UNTITLED, "autocomplete": "off", "maxlength": 200}
         )
 
     def clean_title(self) -> str:
-        return _clean_title(self.cleaned_data.get("title", ""))
+        return " ".join((self.cleaned_data.get("title") or "").split()) or UNTITLED
+
+    def language_options(self) -> list[tuple[str, str, str]]:
+        """(value, label, kind) of every language, in each kind's order (its default first)."""
+        return [(code, Language(code).label, kind)
+                for kind, codes in LANGUAGES_BY_KIND.items() for code in codes]
 
     def clean(self) -> dict:
         data = super().clean()

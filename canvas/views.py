@@ -78,7 +78,6 @@ def canvas_list(request: HttpRequest) -> HttpResponse:
     return render(request, "canvas/list.html", {
         "memberships": memberships,
         "form": _create_form(),
-        "languages_by_kind": LANGUAGES_BY_KIND,
     })
 
 
@@ -273,14 +272,26 @@ def member_update(request: HttpRequest, canvas_id: uuid.UUID, user_id: int) -> H
     return render(request, "canvas/_members.html", _members_context(canvas))
 
 
-@login_required
+#: Session key of the invite a signed-out person was shown: once they log in or sign up and come
+#: back to the same link, they join at once instead of being asked again.
+PENDING_INVITE = "pending_invite"
+
+
 def canvas_join(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows the invitation (who, what, which role) with a Join button; POST joins."""
+    """GET shows the invitation (who, what, which role): signed in, with a Join button; signed out,
+    with Log in / Sign up that bring the person back here, where they join and land on the canvas.
+    POST joins."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     try:
         invite = sharing.find_invite(token)
-        if request.method == "POST":
+        if not request.user.is_authenticated:
+            if request.method == "POST":
+                return redirect(f"{reverse('login')}?next={request.path}")
+            request.session[PENDING_INVITE] = token
+            return render(request, "canvas/join.html", {"invite": invite, "canvas": invite.canvas,
+                                                        "next": request.path})
+        if request.method == "POST" or request.session.pop(PENDING_INVITE, None) == token:
             _, _, said = sharing.accept(invite, request.user)
             if said:
                 messages.success(request, said)

@@ -48,9 +48,19 @@ def test_create_with_htmx_answers_with_a_client_redirect(alice_client):
     assert (canvas.kind, canvas.language) == ("code", "tsx")
 
 
+@pytest.mark.parametrize("title", ["", "   "])
+def test_a_canvas_without_a_title_is_untitled(alice_client, title):
+    response = alice_client.post(reverse("canvas_create"), create_form(title=title))
+    assert response.status_code == 302
+    assert Canvas.objects.get().title == "Untitled canvas"
+
+
+def test_code_without_a_language_gets_the_first_code_language(alice_client):
+    alice_client.post(reverse("canvas_create"), create_form(kind="code"))
+    assert Canvas.objects.get().language == "python"
+
+
 @pytest.mark.parametrize("data, message", [
-    ({"title": ""}, "Give the canvas a title."),
-    ({"title": "   "}, "Give the canvas a title."),
     ({"title": "x" * 10_000}, "Keep the title under 200 characters."),
     ({"kind": "spreadsheet"}, "Select a valid choice"),
     ({"kind": "code", "language": "cobol"}, "Select a valid choice"),

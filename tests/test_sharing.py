@@ -58,10 +58,32 @@ def test_invite_never_lowers_a_role(client, owner, canvas):
     assert Membership.objects.get(canvas=canvas, user=owner).role == Role.OWNER
 
 
-def test_joining_needs_a_login_first(client, owner, canvas):
+def test_signed_out_people_see_who_invites_them_to_what_then_log_in_and_land_on_it(
+        client, owner, canvas, make_user):
     invite = create_invite(canvas, Role.VIEWER, owner)
-    response = client.get(reverse("canvas_join", args=[invite.token]))
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    url = reverse("canvas_join", args=[invite.token])
+    page = client.get(url).content.decode()
+    assert "owner invited you to “Shared” as" in page and "viewer" in page
+    assert f'href="/accounts/login/?next={url}"' in page
+    assert f'href="/accounts/signup/?next={url}"' in page
+    bob = make_user("bob")
+    assert client.post(url)["Location"].startswith("/accounts/login/")  # no joining signed out
+    assert not Membership.objects.filter(canvas=canvas, user=bob).exists()
+    client.force_login(bob)
+    response = client.get(url)  # back from the log-in page: joined, on the canvas
+    assert response["Location"] == reverse("canvas_page", args=[canvas.id])
+    assert Membership.objects.get(canvas=canvas, user=bob).role == Role.VIEWER
+
+
+def test_only_the_invite_shown_signed_out_is_joined_without_asking(client, owner, canvas,
+                                                                    make_user):
+    shown = create_invite(canvas, Role.VIEWER, owner)
+    other = create_invite(canvas, Role.EDITOR, owner)
+    client.get(reverse("canvas_join", args=[shown.token]))
+    client.force_login(make_user("bob"))
+    response = client.get(reverse("canvas_join", args=[other.token]))
+    assert response.status_code == 200  # the other link asks first
+    assert not Membership.objects.filter(canvas=canvas, user__username="bob").exists()
 
 
 def test_unknown_tokens_are_refused_with_a_clear_message(client, canvas, make_user):

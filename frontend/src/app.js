@@ -1,10 +1,15 @@
-// Site-wide behaviour: htmx, dialogs, inline rename, copy buttons and notices.
+// Site-wide behaviour: htmx, dialogs, copy buttons and notices; the page layout (header menus,
+// rename, panels, the create form) lives in ./layout/.
 import htmx from "htmx.org";
 import "htmx-ext-ws";
 import { setupMessageActions } from "./chat/actions.js";
 import { markOwnMessages } from "./chat/ownership.js";
 import { setupChatScroll } from "./chat/scroll.js";
 import { setupShortcutSliders } from "./chat/shortcuts.js";
+import { setupCreateForm } from "./layout/create-form.js";
+import { setupMenus } from "./layout/menus.js";
+import { setupPanels } from "./layout/panels.js";
+import { setupRename } from "./layout/rename.js";
 import { keepTimesFresh } from "./time.js";
 
 window.htmx = htmx;
@@ -52,15 +57,6 @@ document.addEventListener("click", (event) => {
   const opener = event.target.closest("[data-open-dialog]");
   if (opener) document.getElementById(opener.dataset.openDialog)?.showModal();
 
-  const rename = event.target.closest("[data-rename]");
-  if (rename) {
-    const slot = rename.closest("#canvas-title");
-    const template = slot.querySelector("#rename-template");
-    slot.replaceChildren(template.content.cloneNode(true));
-    htmx.process(slot);
-    slot.querySelector("input[name=title]")?.select();
-  }
-
   const copy = event.target.closest("[data-copy]");
   if (copy) {
     const input = document.querySelector(copy.dataset.copy);
@@ -82,6 +78,12 @@ document.addEventListener("focusin", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#notices .notice:not(.error)").forEach((n) => setTimeout(() => n.remove(), 6000));
 });
+
+// --- Layout (frontend/src/layout/) ---------------------------------------------------------
+setupCreateForm();
+setupMenus();
+setupPanels();
+setupRename();
 
 // --- Chat panel (frontend/src/chat/) -------------------------------------------------------
 

@@ -74,16 +74,19 @@ export async function mountEditor(mount) {
     overlay: document.getElementById("draft-overlay"),
     toolbar: document.getElementById("editor-toolbar"),
   });
-  setupLastTurnToggle({
-    toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
-    canvasId: config.canvasId, notify,
-  });
+  // Viewers get no "✦ Last AI edit": it is a tool for the people who work on the text.
+  if (config.role !== "viewer") {
+    setupLastTurnToggle({
+      toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
+      canvasId: config.canvasId, notify,
+    });
+  }
   setupAuthorsToggle({
     toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
     canvasId: config.canvasId, notify,
   });
   const markdownView = config.kind === "document"
-    ? setupMarkdownView({ mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext })
+    ? setupMarkdownView({ mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext, readOnly: config.readOnly })
     : null;
 
   sync.onTerminal((event) => {

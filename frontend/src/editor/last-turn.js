@@ -79,6 +79,10 @@ export function setupLastTurnToggle({ toolbar, view, ytext, canvasId, notify }) 
   button.textContent = "✦ Last AI edit";
   button.title = "Highlight what the assistant's last turn changed";
   toolbar.append(button);
+  // Nothing to highlight on an empty canvas: the toggle shows once there is text.
+  const showWhenText = () => { button.hidden = ytext.length === 0; };
+  ytext.observe(showWhenText);
+  showWhenText();
 
   async function show() {
     const response = await fetch(`/canvases/${canvasId}/history/last-turn`, { credentials: "same-origin" });

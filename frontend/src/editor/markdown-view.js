@@ -5,7 +5,10 @@ import { Marked } from "marked";
 import DOMPurify from "dompurify";
 
 export const VIEWS = ["edit", "split", "preview"];
+// The same names as the code canvases' tabs (templates/preview/_panel.html); people who cannot
+// edit see "Source" rather than an "Edit" they cannot use.
 const LABELS = { edit: "Edit", split: "Split", preview: "Preview" };
+const READ_ONLY_LABELS = { ...LABELS, edit: "Source" };
 const STORAGE_KEY = "canvas-document-view";
 const DEBOUNCE_MS = 150;
 
@@ -48,7 +51,7 @@ function storedView(fallback) {
  * Attach the rendered view to a document canvas: `mount` holds the editor pane and the preview,
  * `toolbar` gets the view toggle. Returns {setView, render, destroy}.
  */
-export function setupMarkdownView({ mount, editorPane, toolbar, ytext }) {
+export function setupMarkdownView({ mount, editorPane, toolbar, ytext, readOnly = false }) {
   const preview = document.createElement("article");
   preview.className = "markdown-preview";
   preview.setAttribute("aria-label", "Rendered document");
@@ -84,7 +87,7 @@ export function setupMarkdownView({ mount, editorPane, toolbar, ytext }) {
     button.type = "button";
     button.className = "view-toggle-button";
     button.dataset.view = name;
-    button.textContent = LABELS[name];
+    button.textContent = (readOnly ? READ_ONLY_LABELS : LABELS)[name];
     button.addEventListener("click", () => setView(name, true));
     return button;
   });
