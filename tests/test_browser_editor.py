@@ -267,7 +267,11 @@ def test_two_users_see_avatars_and_labelled_cursors(new_context, make_user, live
 
     type_at_end(page_b, "x = 1")
     editor_shows(page_a, "x = 1")
-    expect(page_a.locator(".cm-ySelectionInfo", has_text="bob")).to_have_count(1)
+    label = page_a.locator(".cm-ySelectionInfo", has_text="bob")
+    expect(label).to_have_count(1)
+    # bob's name shows on his caret while he types, and fades once he stops.
+    expect(label).to_have_css("opacity", "1")
+    expect(label).to_have_css("opacity", "0", timeout=10_000)
     type_at_end(page_a, "\ny = 2")
     expect(page_b.locator(".cm-ySelectionInfo", has_text="alice")).to_have_count(1)
 

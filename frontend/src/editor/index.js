@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import { Awareness } from "y-protocols/awareness";
 import { setupAssistantUI } from "./assistant/index.js";
 import { authorsExtension, setupAuthorsToggle } from "./authors.js";
+import { caretLabels } from "./caret-labels.js";
 import { createEditor } from "./editor.js";
 import { lastTurnExtension, setupLastTurnToggle } from "./last-turn.js";
 import { setupMarkdownView } from "./markdown-view.js";
@@ -65,7 +66,7 @@ export async function mountEditor(mount) {
   const editor = createEditor({
     parent: editorPane, ytext, awareness, undoManager,
     kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
-    extensions: [...assistantUI.extensions, lastTurnExtension, authorsExtension],
+    extensions: [...assistantUI.extensions, lastTurnExtension, authorsExtension, caretLabels(awareness)],
   });
   presence.attachEditor(editor.view, ytext);
   assistantUI.attach(editor.view, {
