@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMPS := .make
 
-.PHONY: setup run test test-unit test-integration bench stress lint clean
+.PHONY: setup run test test-unit test-integration bench stress screenshots lint clean
 
 setup: $(STAMPS)/python $(STAMPS)/frontend $(STAMPS)/preview-runtime $(STAMPS)/migrated
 
@@ -52,10 +52,10 @@ run: setup
 test: setup test-unit test-integration
 
 test-unit: setup
-	$(PY) -m pytest -m "not integration and not stress" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not integration and not stress and not screenshots" $(PYTEST_ARGS)
 
 test-integration: setup
-	$(PY) -m tests.services -- $(PY) -m pytest -m "integration and not stress" $(PYTEST_ARGS)
+	$(PY) -m tests.services -- $(PY) -m pytest -m "integration and not stress and not screenshots" $(PYTEST_ARGS)
 
 # bench/_*.py are shared helpers, not benchmarks. The latency runs are shortened to
 # BENCH_LATENCY_SECONDS (default 30 s, as the issue asks; 10 for a quick look).
@@ -72,6 +72,10 @@ bench: setup
 # Long fuzz and soak runs, kept out of `make test` (exit 5 means none are collected).
 stress: setup
 	$(PY) -m pytest -m stress $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# PNGs of the main screens (1440 and 800 px, light and dark) into docs/screenshots/.
+screenshots: setup
+	$(PY) -m pytest -m screenshots -q $(PYTEST_ARGS)
 
 lint: setup
 	$(PY) -m ruff check .
