@@ -987,4 +987,24 @@ if (STANDALONE) {
   // A frame whose main thread is stuck stops beating; the parent then offers a restart.
   post("ready", { runtimeVersion: RUNTIME_VERSION });
   native.setInterval(() => post("heartbeat", { t: Date.now() }), 500);
+  reportHeight();
+}
+
+/** The content's height, whenever it changes: an embedding page may size the frame to it. */
+function reportHeight() {
+  let sent = -1;
+  let queued = false;
+  const measure = () => {
+    queued = false;
+    const html = document.documentElement;
+    const height = Math.ceil(Math.max(html.getBoundingClientRect().height, document.body?.scrollHeight || 0));
+    if (height === sent) return;
+    sent = height;
+    post("resize", { run: currentRun, height });
+  };
+  const observer = new ResizeObserver(() => {
+    if (!queued) { queued = true; native.raf(measure); }
+  });
+  observer.observe(document.documentElement);
+  if (document.body) observer.observe(document.body);
 }

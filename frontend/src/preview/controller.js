@@ -243,6 +243,7 @@ export class PreviewController {
       if (this.shownRun === 0) this.setStatus("Starting…", "busy");
       return;
     }
+    if (type === "resize") return; // the editor's preview fills its panel; published embeds use it
     if (typeof data.run === "number" && data.run < this.run) return; // from a run we replaced
     if (type === "console") {
       this.addConsole(data.level, String(data.text ?? ""));
