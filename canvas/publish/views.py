@@ -47,7 +47,7 @@ def _controls(request: HttpRequest, canvas, membership, status: int = 200) -> Ht
         "canvas": canvas, "publication": publication, "url": url,
         "may_publish": membership.allows(canvas.publish_role),
         "embed": render_to_string("publish/_embed_snippet.txt", {
-            "url": url, "title": canvas.title,
+            "url": url, "title": canvas.title, "origin": security.preview_origin(request),
             "sandbox": EMBED_SANDBOX}).strip() if publication else "",
     }, status=status)
 

@@ -38,6 +38,10 @@ def public_url(live_server_url: str, publication: Publication) -> str:
     return live_server_url.replace("127.0.0.1", "localhost") + f"/p/{publication.token}/"
 
 
+def public_origin(live_server_url: str) -> str:
+    return live_server_url.replace("127.0.0.1", "localhost")
+
+
 def in_thread(function, *args):
     """Work that publishes over the channel layer cannot run beside Playwright's loop."""
     with ThreadPoolExecutor(1) as pool:
@@ -189,7 +193,7 @@ def test_embedded_app_on_another_origin_runs_and_every_probe_fails(browser, live
 
     snippet = render_to_string("publish/_embed_snippet.txt", {
         "url": public_url(live_server_url, publication), "title": "Probe",
-        "sandbox": EMBED_SANDBOX})
+        "origin": public_origin(live_server_url), "sandbox": EMBED_SANDBOX})
     _Recorder.page = (f"<!doctype html><title>Host</title><p id=host>host page</p>{snippet}"
                       ).encode()
     _Recorder.hits = []
@@ -208,4 +212,68 @@ def test_embedded_app_on_another_origin_runs_and_every_probe_fails(browser, live
     page.wait_for_timeout(500)
     assert _Recorder.hits == [], f"the sandbox leaked: {_Recorder.hits}"
     recorder.shutdown()
+    context.close()
+
+
+TALL_APP = """export default function App() {
+  return <ol id="rows">{Array.from({ length: 40 }, (_, i) => <li key={i}>Row {i + 1}</li>)}</ol>;
+}
+"""
+SHORT_APP = """export default function App() {
+  return <p id="short">Just one line.</p>;
+}
+"""
+
+
+@pytest.mark.parametrize("code, grows", [(TALL_APP, True), (SHORT_APP, False)])
+def test_an_embedded_app_takes_the_height_of_its_content(browser, live_server_url, make_user,
+                                                          code, grows):
+    recorder = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    port = recorder.server_address[1]
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    ada = make_user("ada")
+    canvas = create_canvas(ada, "Sized", "code", "jsx")
+    Human(canvas.id).insert(0, code)
+    publication = in_thread(services.publish, canvas, ada, "pinned")
+    from django.template.loader import render_to_string
+
+    snippet = render_to_string("publish/_embed_snippet.txt", {
+        "url": public_url(live_server_url, publication), "title": "Sized",
+        "origin": public_origin(live_server_url), "sandbox": EMBED_SANDBOX})
+    _Recorder.page = (f"<!doctype html><title>Host</title><p id=host>host page</p>{snippet}"
+                      "<p id=after>after the app</p>").encode()
+    context, page = anonymous_page(browser)
+    page.goto(f"http://127.0.0.1:{port}/host.html")
+    embed = page.locator("iframe[data-canvas-embed]")
+    inner = page.frame_locator("iframe[data-canvas-embed]").frame_locator(
+        "#published-app iframe.is-shown")
+    content = inner.locator("#rows" if grows else "#short")
+    expect(content).to_be_visible()
+    # The whole app shows without a scroll bar inside the embed, and nothing more than it.
+    last = inner.locator("#rows li").last if grows else content
+    page.wait_for_function("""(grows) => {
+        const f = document.querySelector('iframe[data-canvas-embed]');
+        const h = f.getBoundingClientRect().height; return grows ? h > 800 : h < 300; }""",
+                           arg=grows)
+    height = embed.bounding_box()["height"]
+    bottom = last.bounding_box()
+    assert bottom["y"] + bottom["height"] <= embed.bounding_box()["y"] + height, (bottom, height)
+    if grows:
+        assert 800 < height < 4000, height
+    else:
+        assert height < 300, height  # shrunk from the snippet's 480 px to one paragraph
+    recorder.shutdown()
+    context.close()
+
+
+def test_the_embed_snippet_ignores_heights_from_other_origins(browser, live_server_url):
+    from django.template.loader import render_to_string
+
+    snippet = render_to_string("publish/_embed_snippet.txt", {
+        "url": "about:blank", "title": "x", "origin": "http://localhost:1", "sandbox": ""})
+    context, page = anonymous_page(browser)
+    page.set_content(f"<!doctype html>{snippet}")
+    page.evaluate("""() => window.postMessage({type: 'canvas-embed-height', height: 3000}, '*')""")
+    page.evaluate("() => new Promise(r => setTimeout(r, 100))")  # a message turn, not a sync
+    assert page.locator("iframe").evaluate("f => f.style.height") == "480px"
     context.close()

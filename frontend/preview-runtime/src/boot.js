@@ -335,15 +335,68 @@ function sucrase(code, { typescript, classic } = {}) {
   }).code;
 }
 
-function transpileError(error) {
+function transpileError(error, code = "") {
   const match = String(error.message).match(/\((\d+):(\d+)\)\s*$/);
-  return {
+  const found = {
     phase: "transpile",
     name: "SyntaxError",
     message: String(error.message).replace(/\s*\(\d+:\d+\)\s*$/, ""),
     line: match ? Number(match[1]) : null,
     column: match ? Number(match[2]) : null,
   };
+  return unclosedTag(code, found) || found;
+}
+
+// A JSX start tag: `<Name` where an expression may begin (not `a < b`).
+const START_TAG = /(^|[(>?:=,&|{}[\]]|\breturn)\s*<([A-Za-z][\w.:-]*)/gm;
+const ATTRIBUTE_LINE = /^\s*(?:<[A-Za-z][\w.:-]*)?\s*(?:(?:[\w-]+(?:=|\s|$)|\{\s*\.\.\.)|$)/;
+
+/**
+ * Sucrase stops where its parser gets lost, which for a start tag missing its `>` is lines later (or
+ * nowhere: "Expected either /> or > at the end of the tag."). Find that tag: its attributes run into a
+ * line that starts another tag. The `>` is missing after the tag's last attribute line.
+ */
+function unclosedTag(code, found) {
+  if (!code) return null;
+  START_TAG.lastIndex = 0;
+  for (let m = START_TAG.exec(code); m; m = START_TAG.exec(code)) {
+    let depth = 0;
+    let quote = "";
+    let attributesEnd = -1; // the end of the tag's last line that looked like attributes
+    let attributes = true;
+    let unclosed = false;
+    for (let i = m.index + m[0].length; i < code.length && !unclosed; i++) {
+      const c = code[i];
+      if (quote) {
+        if (c === quote) quote = "";
+      } else if (c === '"' || c === "'" || c === "`") {
+        quote = c;
+      } else if (c === "{") {
+        depth += 1;
+      } else if (c === "}") {
+        depth -= 1;
+      } else if (depth === 0 && (c === ">" || (c === "/" && code[i + 1] === ">"))) {
+        break; // the tag is closed
+      } else if (c === "\n" && depth === 0) {
+        if (attributes) attributesEnd = i;
+        const end = code.indexOf("\n", i + 1);
+        const next = code.slice(i + 1, end === -1 ? code.length : end);
+        if (/^\s*</.test(next)) unclosed = true; // another tag starts: ours never got its `>`
+        else if (!ATTRIBUTE_LINE.test(next)) attributes = false; // text, not attributes
+      }
+    }
+    if (!unclosed || attributesEnd < 0) continue;
+    const line = lineAt(code, attributesEnd);
+    if (found.line && line > found.line) continue; // not the cause of this error
+    const lineText = code.slice(code.lastIndexOf("\n", attributesEnd - 1) + 1, attributesEnd);
+    return {
+      ...found,
+      message: `Expected ">" to end the <${m[2]}> tag (it runs into the next tag)`,
+      line,
+      column: lineText.trimEnd().length + 1,
+    };
+  }
+  return null;
 }
 
 // Static imports and re-exports start a line (sucrase keeps the layout); import("x") may be anywhere.
@@ -526,7 +579,7 @@ async function runReact(code, language, timing, options) {
     if (options.transpiler === "babel") out = await babelTranspile(code, typescript);
     else out = sucrase(code, { typescript });
   } catch (error) {
-    report(options.transpiler === "babel" ? babelError(error) : transpileError(error));
+    report(options.transpiler === "babel" ? babelError(error) : transpileError(error, code));
     return false;
   }
   timing.transpile = native.now() - t0;
@@ -749,7 +802,7 @@ async function runScript(script, offset, index) {
     try {
       body = sucrase(code, { classic: true, typescript: /tsx|typescript/.test(type + (script.getAttribute("data-presets") || "")) });
     } catch (error) {
-      const e = transpileError(error);
+      const e = transpileError(error, code);
       if (e.line) e.line += offset;
       report(e);
       return;
@@ -825,7 +878,7 @@ async function runPlainScript(code, timing) {
   try {
     out = sucrase(code, {});
   } catch (error) {
-    report(transpileError(error));
+    report(transpileError(error, code));
     return false;
   }
   timing.transpile = native.now() - t0;
@@ -934,4 +987,24 @@ if (STANDALONE) {
   // A frame whose main thread is stuck stops beating; the parent then offers a restart.
   post("ready", { runtimeVersion: RUNTIME_VERSION });
   native.setInterval(() => post("heartbeat", { t: Date.now() }), 500);
+  reportHeight();
+}
+
+/** The content's height, whenever it changes: an embedding page may size the frame to it. */
+function reportHeight() {
+  let sent = -1;
+  let queued = false;
+  const measure = () => {
+    queued = false;
+    const html = document.documentElement;
+    const height = Math.ceil(Math.max(html.getBoundingClientRect().height, document.body?.scrollHeight || 0));
+    if (height === sent) return;
+    sent = height;
+    post("resize", { run: currentRun, height });
+  };
+  const observer = new ResizeObserver(() => {
+    if (!queued) { queued = true; native.raf(measure); }
+  });
+  observer.observe(document.documentElement);
+  if (document.body) observer.observe(document.body);
 }

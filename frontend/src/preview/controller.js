@@ -25,6 +25,18 @@ function storedMode(fallback) {
   }
 }
 
+const PHASES = { transpile: "Syntax error", import: "Import error", render: "Error while rendering", runtime: "Error while running" };
+
+/**
+ * The error panel's title, said once: "SyntaxError: Unexpected token", not "Syntax error: SyntaxError:
+ * …" (the status line says the phase and where). A bare "Error" is named by its phase instead.
+ */
+export function headline(error) {
+  const message = String(error.message ?? "");
+  const name = error.name && error.name !== "Error" ? error.name : PHASES[error.phase] || "Error";
+  return message.startsWith(`${name}:`) ? message : `${name}: ${message}`;
+}
+
 export class PreviewController {
   constructor({ root, tabs, area, editor, config }) {
     this.root = root;
@@ -231,6 +243,7 @@ export class PreviewController {
       if (this.shownRun === 0) this.setStatus("Starting…", "busy");
       return;
     }
+    if (type === "resize") return; // the editor's preview fills its panel; published embeds use it
     if (typeof data.run === "number" && data.run < this.run) return; // from a run we replaced
     if (type === "console") {
       this.addConsole(data.level, String(data.text ?? ""));
@@ -288,8 +301,8 @@ export class PreviewController {
     this.resetFixButtons();
     this.error = error;
     const where = error.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}` : "";
-    const phase = { transpile: "Syntax error", import: "Import error", render: "Error while rendering", runtime: "Error while running" }[error.phase] || "Error";
-    this.errorBox.querySelector("[data-preview-error-title]").textContent = `${phase}: ${error.name && error.name !== "Error" ? `${error.name}: ` : ""}${error.message}`;
+    const phase = PHASES[error.phase] || "Error";
+    this.errorBox.querySelector("[data-preview-error-title]").textContent = headline(error);
     const goto = this.errorBox.querySelector("[data-preview-goto]");
     goto.textContent = where ? `Go to ${where}` : "";
     goto.hidden = !where;

@@ -7,7 +7,7 @@
 // ever goes in.
 
 export const SANDBOX = "allow-scripts allow-forms allow-downloads";
-export const MESSAGE_TYPES = new Set(["ready", "rendered", "error", "console", "heartbeat"]);
+export const MESSAGE_TYPES = new Set(["ready", "rendered", "error", "console", "heartbeat", "resize"]);
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 const RATE_PER_SECOND = 120;
 export const HANG_AFTER_MS = 2500; // heartbeats come every 500 ms; the issue asks for < 3 s

@@ -7,9 +7,14 @@ import { FrameHost } from "../preview/frame-host.js";
 const KINDS = { jsx: "react", tsx: "react", html: "html", javascript: "script" };
 
 const POLL_MS = 2000;
+// An embedded app grows to its content up to this height, then scrolls inside (the embed snippet
+// caps the same number); below the minimum an empty or failing app would vanish.
+export const MAX_EMBED_HEIGHT = 4000;
+const MIN_EMBED_HEIGHT = 120;
+const EMBEDDED = window.parent !== window;
 
 function reportHeight(height) {
-  if (window.parent === window) return;
+  if (!EMBEDDED) return;
   window.parent.postMessage({ type: "canvas-embed-height", height }, "*");
 }
 
@@ -22,6 +27,13 @@ function start() {
   let host = null;
   let lastCode = null;
   let language = root.dataset.language;
+
+  function fitHeight(frame) {
+    if (!EMBEDDED || frame.contentHeight === undefined) return;
+    const height = Math.round(Math.min(Math.max(frame.contentHeight, MIN_EMBED_HEIGHT), MAX_EMBED_HEIGHT));
+    root.style.height = `${height}px`;
+    reportHeight(height);
+  }
 
   function show(code) {
     if (code === lastCode && host && !host.hung) return;
@@ -38,6 +50,14 @@ function start() {
           if (host && host !== next) host.destroy();
           host = next;
           next.iframe.classList.add("is-shown");
+          fitHeight(next);
+        }
+        if (type === "resize") {
+          // The frame says how tall the app is (already validated by FrameHost: this frame, its
+          // token). Embedded, the page takes that height and tells the embedding page.
+          if (Number.isFinite(data.height)) next.contentHeight = data.height;
+          if (host === next) fitHeight(next);
+          return;
         }
         if (type === "error") root.dataset.error = data.message || "error";
         else if (type === "rendered") delete root.dataset.error;
@@ -67,7 +87,6 @@ function start() {
     const poll = () => load().catch(() => true).then((still) => { if (still) setTimeout(poll, POLL_MS); });
     setTimeout(poll, POLL_MS);
   });
-  if (window.ResizeObserver) new ResizeObserver(() => reportHeight(document.documentElement.scrollHeight)).observe(document.documentElement);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
