@@ -911,19 +911,21 @@ def test_a_server_restart_is_not_taken_for_lost_access(open_page, make_user, ser
                message="typing reaches the restarted server")
 
 
-def test_comment_panel_stacks_below_the_editor_on_narrow_screens(open_page, make_user,
-                                                                  fake_openai):
+def test_on_a_phone_comments_are_one_tab_away(open_page, make_user, fake_openai):
+    """Below 600 px one panel shows at a time: a new comment brings a Comments tab."""
     alice = make_user("alice")
     canvas = create_canvas(alice, "Narrow", "document")
     seed(canvas, "A short text to comment on.\n")
     page = open_page(alice, canvas, viewport={"width": 420, "height": 800})
+    tab = page.locator('#panel-tabs [data-panel-tab="comments"]')
     expect(page.locator("#comments-panel")).to_be_hidden()
+    expect(tab).to_be_hidden()
     add_comment_through_ui(page, "short text", "Narrow note")
+    expect(tab).to_be_visible()
+    tab.click()
     panel = page.locator("#comments-panel")
-    expect(panel).to_be_visible()
-    editor_box = page.locator("#editor-mount").bounding_box()
-    panel_box = panel.bounding_box()
-    assert panel_box["y"] >= editor_box["y"] + editor_box["height"] - 1
+    expect(panel.locator(".comment-card", has_text="Narrow note")).to_be_visible()
+    expect(page.locator("#editor-mount")).to_be_hidden()
     assert re.match(r"^\d", page.locator(".comment-card").get_attribute("data-from"))
 
 

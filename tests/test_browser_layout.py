@@ -201,8 +201,10 @@ def test_last_ai_edit_waits_for_text_and_viewers_get_no_edit_tab(new_context):
     viewer.goto(link)
     viewer.click("#invitation button[type=submit]")
     viewer.wait_for_function("() => window.canvasEditor")
+    # The first tab is the writing view, read-only: "Read" (the source is behind "Markdown").
     expect(viewer.locator("#editor-toolbar .view-toggle-button")).to_have_text(
-        ["Source", "Split", "Preview"])
+        ["Read", "Split", "Preview"])
+    expect(viewer.get_by_role("button", name="Markdown", exact=True)).to_be_visible()
     expect(viewer.locator(".last-turn-toggle")).to_have_count(0)
 
 

@@ -1,10 +1,11 @@
 // Editor view: builds the CodeMirror 6 editor bound to the Y.Text with y-codemirror.next (yCollab):
 // highlighting for the canvas language, wrapping for documents, line numbers for code, search and
-// replace, per-user undo (Y.UndoManager), read-only mode for viewers, and a guard on huge pastes.
+// replace, per-user undo (Y.UndoManager), read-only mode for viewers, a placeholder in empty documents
+// for people who may write, and a guard on huge pastes.
 import { Compartment, EditorState } from "@codemirror/state";
 import {
   EditorView, crosshairCursor, drawSelection, dropCursor, highlightActiveLine, highlightActiveLineGutter,
-  highlightSpecialChars, keymap, lineNumbers, rectangularSelection,
+  highlightSpecialChars, keymap, lineNumbers, placeholder, rectangularSelection,
 } from "@codemirror/view";
 import { defaultKeymap, indentWithTab } from "@codemirror/commands";
 import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from "@codemirror/language";
@@ -49,10 +50,17 @@ export function readOnlyExtensions(readOnly) {
     : [];
 }
 
+/** What an empty document says to someone who may write in it (nothing to viewers). */
+export const DOCUMENT_PLACEHOLDER = "Start writing, or ask the assistant…";
+
 export function createEditor({ parent, ytext, awareness, undoManager, kind, language, readOnly, notify, extensions: extra = [] }) {
   const isCode = kind === "code";
   const readOnlyCompartment = new Compartment();
   const theme = themeExtensions();
+  const access = (value) => [
+    readOnlyExtensions(value),
+    kind === "document" && !value ? placeholder(DOCUMENT_PLACEHOLDER) : [],
+  ];
 
   const extensions = [
     EditorView.cspNonce.of(cspNonce()),
@@ -80,7 +88,7 @@ export function createEditor({ parent, ytext, awareness, undoManager, kind, lang
     languageSupport(language),
     kind === "document" ? EditorView.lineWrapping : [],
     theme.extension,
-    readOnlyCompartment.of(readOnlyExtensions(readOnly)),
+    readOnlyCompartment.of(access(readOnly)),
     insertSizeGuard(notify),
     EditorView.contentAttributes.of({ "aria-label": isCode ? "Code" : "Document", spellcheck: isCode ? "false" : "true" }),
     extra, // assistant UI (assistant/index.js)
@@ -93,7 +101,7 @@ export function createEditor({ parent, ytext, awareness, undoManager, kind, lang
   return {
     view,
     setReadOnly(value) {
-      view.dispatch({ effects: readOnlyCompartment.reconfigure(readOnlyExtensions(value)) });
+      view.dispatch({ effects: readOnlyCompartment.reconfigure(access(value)) });
     },
     destroy() {
       stopFollowingTheme();

@@ -8,11 +8,12 @@ import { authorsExtension, setupAuthorsToggle } from "./authors.js";
 import { caretLabels } from "./caret-labels.js";
 import { createEditor } from "./editor.js";
 import { lastTurnExtension, setupLastTurnToggle } from "./last-turn.js";
-import { setupMarkdownView } from "./markdown-view.js";
+import { setupMarkdownView, storedShowSource } from "./markdown-view.js";
 import { setupPresence } from "./presence.js";
 import { createStatusIndicator } from "./status.js";
 import { openOfflineCopy } from "./storage.js";
 import { createSync } from "./sync.js";
+import { createWritingMode } from "./writing.js";
 
 const notify = (text, kind = "info") => {
   if (typeof window.canvasNotify === "function") window.canvasNotify(text, kind);
@@ -63,10 +64,15 @@ export async function mountEditor(mount) {
   const assistantUI = setupAssistantUI({
     ydoc, ytext, awareness, user: config.user, notify, undoManager, canComment: config.canComment,
   });
+  // Documents open in the writing view (Markdown formatted as it is typed) unless the person chose the source.
+  const writing = config.kind === "document" ? createWritingMode(!storedShowSource()) : null;
   const editor = createEditor({
     parent: editorPane, ytext, awareness, undoManager,
     kind: config.kind, language: config.language, readOnly: config.readOnly, notify,
-    extensions: [...assistantUI.extensions, lastTurnExtension, authorsExtension, caretLabels(awareness)],
+    extensions: [
+      ...assistantUI.extensions, lastTurnExtension, authorsExtension, caretLabels(awareness),
+      writing ? writing.extension : [],
+    ],
   });
   presence.attachEditor(editor.view, ytext);
   assistantUI.attach(editor.view, {
@@ -87,7 +93,10 @@ export async function mountEditor(mount) {
     canvasId: config.canvasId, notify,
   });
   const markdownView = config.kind === "document"
-    ? setupMarkdownView({ mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext, readOnly: config.readOnly })
+    ? setupMarkdownView({
+      mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext, readOnly: config.readOnly,
+      editorView: editor.view, writing,
+    })
     : null;
 
   sync.onTerminal((event) => {

@@ -1,15 +1,18 @@
 // Markdown view (documents): renders the text with marked, sanitised by DOMPurify (no scripts, no event
 // handlers, no javascript: URLs; links open in a new tab), live as anyone edits, and the
-// Edit / Split / Preview toggle in the toolbar above the editor.
+// Edit / Split / Preview toggle in the toolbar above the editor, with a "Markdown" switch beside it
+// that shows the editor's plain source instead of the writing view (writing.js), the default.
 import { Marked } from "marked";
 import DOMPurify from "dompurify";
 
 export const VIEWS = ["edit", "split", "preview"];
 // The same names as the code canvases' tabs (templates/preview/_panel.html); people who cannot
-// edit see "Source" rather than an "Edit" they cannot use.
+// edit see "Read" rather than an "Edit" they cannot use (code canvases say "Source": there the
+// first tab is the source; here it is the writing view, with the source behind "Markdown").
 const LABELS = { edit: "Edit", split: "Split", preview: "Preview" };
-const READ_ONLY_LABELS = { ...LABELS, edit: "Source" };
+const READ_ONLY_LABELS = { ...LABELS, edit: "Read" };
 const STORAGE_KEY = "canvas-document-view";
+const SOURCE_KEY = "canvas-document-source";
 const DEBOUNCE_MS = 150;
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
@@ -38,27 +41,41 @@ export function renderMarkdown(text) {
   return purify.sanitize(marked.parse(String(text || "")), PURIFY_CONFIG);
 }
 
-function storedView(fallback) {
+function stored(key) {
   try {
-    const value = localStorage.getItem(STORAGE_KEY);
-    return VIEWS.includes(value) ? value : fallback;
+    return localStorage.getItem(key);
   } catch {
-    return fallback;
+    return null;
   }
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Not remembered: fine.
+  }
+}
+
+/** Whether the editor should show the plain Markdown source (remembered; off by default). */
+export function storedShowSource() {
+  return stored(SOURCE_KEY) === "true";
 }
 
 /**
  * Attach the rendered view to a document canvas: `mount` holds the editor pane and the preview,
- * `toolbar` gets the view toggle. Returns {setView, render, destroy}.
+ * `toolbar` gets the view toggle and the "Markdown" switch, which turns `writing` (a
+ * createWritingMode() of `editorView`) off and on. Returns {setView, setShowSource, render, destroy}.
  */
-export function setupMarkdownView({ mount, editorPane, toolbar, ytext, readOnly = false }) {
+export function setupMarkdownView({ mount, editorPane, toolbar, ytext, readOnly = false, editorView = null, writing = null }) {
   const preview = document.createElement("article");
   preview.className = "markdown-preview";
   preview.setAttribute("aria-label", "Rendered document");
   preview.setAttribute("aria-live", "off");
   mount.append(preview);
 
-  let view = storedView(mount.clientWidth >= 900 ? "split" : "edit");
+  // The writing view is the default: it is the document formatted, so a preview beside it is a choice.
+  let view = VIEWS.includes(stored(STORAGE_KEY)) ? stored(STORAGE_KEY) : "edit";
   let timer = 0;
   let renderedText = null;
 
@@ -94,20 +111,34 @@ export function setupMarkdownView({ mount, editorPane, toolbar, ytext, readOnly 
   group.append(...buttons);
   toolbar?.append(group);
 
-  function setView(name, remember = false) {
+  // The plain source, one click away from the writing view (like Obsidian's "Source mode").
+  const sourceButton = document.createElement("button");
+  sourceButton.type = "button";
+  sourceButton.className = "source-toggle";
+  sourceButton.textContent = "Markdown";
+  sourceButton.title = "Show the Markdown source: every #, ** and link address";
+  sourceButton.hidden = !writing;
+  sourceButton.addEventListener("click", () => setShowSource(writing.isOn(), true));
+  toolbar?.append(sourceButton);
+
+  function setShowSource(show, save = false) {
+    if (!writing || !editorView) return;
+    writing.set(editorView, !show);
+    sourceButton.setAttribute("aria-pressed", String(show));
+    mount.classList.toggle("showing-source", show);
+    if (save) remember(SOURCE_KEY, String(show));
+  }
+  if (writing) setShowSource(!writing.isOn());
+
+  function setView(name, save = false) {
     if (!VIEWS.includes(name)) return;
     view = name;
     VIEWS.forEach((v) => mount.classList.toggle(`view-${v}`, v === name));
     buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.view === name)));
     editorPane.hidden = name === "preview";
     preview.hidden = name === "edit";
-    if (remember) {
-      try {
-        localStorage.setItem(STORAGE_KEY, name);
-      } catch {
-        // Not remembered: fine.
-      }
-    }
+    sourceButton.hidden = !writing || name === "preview";
+    if (save) remember(STORAGE_KEY, name);
     if (visible()) render();
   }
   setView(view);
@@ -115,12 +146,15 @@ export function setupMarkdownView({ mount, editorPane, toolbar, ytext, readOnly 
   return {
     preview,
     setView,
+    setShowSource,
+    showingSource: () => Boolean(writing) && !writing.isOn(),
     render,
     view: () => view,
     destroy() {
       clearTimeout(timer);
       ytext.unobserve(schedule);
       group.remove();
+      sourceButton.remove();
       preview.remove();
     },
   };
