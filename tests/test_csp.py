@@ -149,7 +149,9 @@ def test_published_pages_keep_their_policy_also_when_revalidated(client, make_us
 # Templates of the app's pages may hold no inline script, style or handler (the preview frame's
 # shells are on the preview origin with their own policy; the embed snippet is text for others).
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
-OWN_POLICY = {"preview/frame.html", "preview/standalone.html", "publish/_embed_snippet.txt"}
+# Pages served under their own policies, and what only they include.
+OWN_POLICY = {"preview/frame.html", "preview/standalone.html", "preview/_base_style.html",
+              "publish/_embed_snippet.txt"}
 INLINE = re.compile(r"""<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+\s*=|\sstyle\s*=|"""
                     r"""javascript:|\shx-on|\sdata-hx-on|\shx-vars|js:""", re.IGNORECASE)
 COMMENTS = re.compile(r"{#.*?#}|{% comment %}.*?{% endcomment %}", re.DOTALL)
