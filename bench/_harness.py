@@ -29,6 +29,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from canvas.serving import uvicorn_command  # noqa: E402  (needs ROOT on the path)
 
 # --- ports and processes --------------------------------------------------------------------
 
@@ -192,9 +193,7 @@ class OurServer(Server):
         self.secret_key = secret_key
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "uvicorn", "canvas.asgi:application", "--host",
-                "127.0.0.1", "--port", str(self.port), "--ws", "websockets", "--lifespan",
-                "off", "--log-level", "warning"]
+        return uvicorn_command(sys.executable, self.port)
 
     def environment(self) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}

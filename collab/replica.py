@@ -2,8 +2,11 @@
 
 A replica joins the canvas group before it loads from the database, so nothing published
 between the load and the subscription is missed. Every update a connection sends is
-applied, appended to the log, and only then relayed: to the connections of this process
-and, through the channel layer, to the replicas of other processes. The layer may drop
+applied and relayed at once to the connections of this process, then appended to the log,
+and only then published, through the channel layer, to the replicas of other processes.
+Relaying before the write loses nothing: every client keeps what it has, and a replica
+that could not write (or a process that died) is replaced by one loaded from the log, whose
+SyncStep1 makes every reconnecting client send what the log lacks. The layer may drop
 messages, so each replica also reads the log for rows it has not seen (anti-entropy).
 """
 
@@ -123,6 +126,8 @@ class Replica:
         self._comment_changes: dict[str, dict] | None = None
         self._comments_subscription = self.comments.observe(self._note_comment_changes)
         self._writes: list[_Write] = []
+        self._relaying: list[bytes] = []  # changes for this process's connections
+        self._relayer: asyncio.Task | None = None
         self._writer: asyncio.Task | None = None
         self._last_write_end = 0.0
         self._tasks: list[asyncio.Task] = []
@@ -267,6 +272,7 @@ class Replica:
         self._edited_at = time.monotonic()
         self._last_editor = user_id
         self.size += len(change)
+        self._relay_soon(change)
         write = _Write(change, origin)
         self._writes.append(write)
         if self._writer is None:
@@ -324,12 +330,7 @@ class Replica:
                     return
                 self._last_write_end = time.monotonic()
                 self._appended_since_compaction += len(batch)
-                updates = [w.update for w in batch]
-                # One frame per batch: a frame per update to each connection is what the
-                # server spends most of its time on under load.
-                await self._fanout(sync_update(updates[0] if len(updates) == 1
-                                               else self._merge(updates)))
-                await self._publish_updates(updates)
+                await self._publish_updates([w.update for w in batch])
                 for write in batch:
                     if not write.done.done():
                         write.done.set_result(None)
@@ -340,6 +341,23 @@ class Replica:
             for write in self._writes:  # only after a failure above
                 if not write.done.done():
                     write.done.cancel()
+
+    def _relay_soon(self, change: bytes) -> None:
+        """Send ``change`` to this process's connections on the loop's next turn: the
+        changes of one turn go out as one frame (a frame per update to each connection is
+        what the server spends most of its time on under load), before their write."""
+        self._relaying.append(change)
+        if self._relayer is None:
+            self._relayer = asyncio.create_task(self._relay())
+
+    async def _relay(self) -> None:
+        try:
+            while self._relaying:
+                changes, self._relaying = self._relaying, []
+                await self._fanout(sync_update(changes[0] if len(changes) == 1
+                                               else self._merge(changes)))
+        finally:
+            self._relayer = None
 
     async def _abandon(self) -> None:
         """Leave the registry and stop, storing nothing (see the write loop's failure)."""

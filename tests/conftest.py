@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from canvas.serving import uvicorn_command
 from tests.services import free_port, wait_for_port
 
 pytest_plugins = ["tests.fakes.fixtures"]
@@ -78,9 +79,8 @@ class AsgiServer:
     def start(self) -> AsgiServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the process
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "canvas.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--ws", "websockets", "--lifespan", "off",
-             "--log-level", os.environ.get("ASGI_LOG_LEVEL", "warning")],
+            uvicorn_command(sys.executable, self.port,
+                            os.environ.get("ASGI_LOG_LEVEL", "warning")),
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for_port(self.port, timeout=30)
