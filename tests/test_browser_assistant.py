@@ -19,7 +19,7 @@ from canvas.services import create_canvas
 from collab import persistence
 from collab.persistence import load_text
 from tests.assistant.conftest import Human
-from tests.conftest import login_context, wait_until
+from tests.conftest import login_context, wait_htmx_idle, wait_until
 from tests.fakes.openai_server import Reply, ToolCall, ToolCalls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -760,27 +760,29 @@ def test_the_request_queue_is_shared_and_its_author_cancels_theirs(open_page, ma
 
 def test_the_next_message_typed_while_one_is_sending_is_kept(open_page, make_user,
                                                               fake_openai):
-    import time
-
     alice = make_user("alice")
     canvas = create_canvas(alice, "Chat", "document")
     fake_openai.add_response("One.", "Two.")
     page = open_page(alice, canvas)
 
-    def slow(route):
-        time.sleep(1.0)  # the network is slow: the first message is still on its way
-        route.continue_()
-
-    page.route("**/messages", slow)
+    # The network is slow: the first message is held on its way until the test lets it go
+    # (held here, not slept in the route handler, which would stall whichever Playwright
+    # call happened to run it).
+    held = []
+    page.route("**/messages", lambda route: held.append(route))
     send_chat(page, "First question")
+    while not held:
+        page.wait_for_timeout(20)
     box = page.locator("#chat-text")
     box.fill("Second question, half typed")
     box.press("Enter")  # too early: it waits in the box instead of being lost
+    expect(box).to_have_value("Second question, half typed")
+    held[0].continue_()
+    page.unroute("**/messages")
     expect(page.locator("#chat-messages .from-person .chat-text")).to_have_text(
         ["First question"], timeout=10_000)
-    page.wait_for_timeout(300)
+    wait_htmx_idle(page)
     expect(box).to_have_value("Second question, half typed")
-    page.unroute("**/messages")
     box.press("Enter")
     expect(page.locator("#chat-messages .from-person .chat-text")).to_have_text(
         ["First question", "Second question, half typed"])
