@@ -128,6 +128,7 @@ class Replica:
         self._writes: list[_Write] = []
         self._relaying: list[bytes] = []  # changes for this process's connections
         self._relayer: asyncio.Task | None = None
+        self._last_relay = 0.0
         self._writer: asyncio.Task | None = None
         self._last_write_end = 0.0
         self._tasks: list[asyncio.Task] = []
@@ -343,9 +344,9 @@ class Replica:
                     write.done.cancel()
 
     def _relay_soon(self, change: bytes) -> None:
-        """Send ``change`` to this process's connections on the loop's next turn: the
-        changes of one turn go out as one frame (a frame per update to each connection is
-        what the server spends most of its time on under load), before their write."""
+        """Send ``change`` to this process's connections on the loop's next turn, before its
+        write; changes that arrive back to back go out as one frame (a frame per update to
+        each connection is what the server spends most of its time on under load)."""
         self._relaying.append(change)
         if self._relayer is None:
             self._relayer = asyncio.create_task(self._relay())
@@ -353,9 +354,14 @@ class Replica:
     async def _relay(self) -> None:
         try:
             while self._relaying:
+                if time.monotonic() - self._last_relay < BUSY_WITHIN:
+                    # Updates back to back (a paste replayed, a burst): gather a few
+                    # milliseconds of them into one frame, as the write loop does.
+                    await asyncio.sleep(BATCH_WINDOW)
                 changes, self._relaying = self._relaying, []
                 await self._fanout(sync_update(changes[0] if len(changes) == 1
                                                else self._merge(changes)))
+                self._last_relay = time.monotonic()
         finally:
             self._relayer = None
 
