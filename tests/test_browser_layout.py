@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from canvas.models import Canvas, Membership, Role
+from tests.test_browser_assistant import add_comment_through_ui
 from tests.test_browser_foundation import PASSWORD, create_canvas, invite_link, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -111,6 +112,7 @@ def widths(page) -> dict:
             - (document.getElementById('comments-panel').hidden ? 0
                : document.getElementById('comments-panel').getBoundingClientRect().width),
         chat: document.getElementById('chat-panel').getBoundingClientRect().width,
+        comments: document.getElementById('comments-panel').getBoundingClientRect().width,
     })""")
 
 
@@ -145,6 +147,50 @@ def test_a_collapsed_chat_stays_collapsed_after_a_reload_and_a_resize_is_remembe
     page.reload()
     expect(chat_text).to_be_visible()
     assert abs(widths(page)["chat"] - wider) <= 1
+
+
+def test_the_comments_panel_collapses_and_resizes_and_remembers_both(new_context):
+    page = new_context(viewport={"width": 1440, "height": 800}).new_page()
+    sign_up(page, "panel-commenter")
+    create_canvas(page, "Notes")
+    page.wait_for_function("() => window.canvasEditor && canvasEditor.isSynced()")
+    page.locator(".cm-content").click()
+    page.keyboard.type("Words worth a comment.")
+    add_comment_through_ui(page, "worth", "A note")
+    card = page.locator("#comments-panel .comment-card")
+    toggle = page.locator('#comments-panel [data-panel-toggle="comments"]')
+    expect(card).to_be_visible()
+    open_width = widths(page)["comments"]
+    toggle.click()
+    expect(card).to_be_hidden()
+    assert widths(page)["comments"] < 60  # a rail
+    page.reload()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(card).to_be_hidden()
+    toggle.click()
+    expect(card).to_be_visible()
+    assert abs(widths(page)["comments"] - open_width) <= 1
+
+    # Its inner (left) edge drags it wider, never past the editor's 60%, and the width
+    # survives a reload.
+    def drag_by(dx: float) -> None:
+        handle = page.locator('[data-panel-resize="comments"]').bounding_box()
+        x, y = handle["x"] + handle["width"] / 2, handle["y"] + 200
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + dx, y, steps=4)
+        page.mouse.up()
+
+    drag_by(-40)
+    wider = widths(page)["comments"]
+    assert wider >= open_width + 30
+    page.reload()
+    expect(card).to_be_visible()
+    assert abs(widths(page)["comments"] - wider) <= 1
+    drag_by(-400)
+    size = widths(page)
+    assert size["comments"] > wider
+    assert size["editor"] >= 0.6 * size["window"] - 1
 
 
 def test_at_800_px_the_editor_keeps_60_percent_and_the_header_one_row(new_context):
