@@ -11,9 +11,11 @@ step 1 carries everything it changed offline, and may be as large as a whole doc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -58,9 +60,6 @@ TOO_LARGE_MESSAGE = ("This canvas has reached its size limit: the last change wa
 
 
 class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
-    # Relaying goes through the replica's own layer channel, not one per socket.
-    channel_layer_alias = None
-
     replica: replicas.Replica | None = None
 
     async def connect(self) -> None:
@@ -93,6 +92,26 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         presence = self.replica.awareness_snapshot()
         if presence:
             await self.send(bytes_data=awareness_frame(presence))
+
+    async def __call__(self, scope, receive, send) -> None:
+        # One socket and no layer channel of its own (replicas relay): a plain read loop, not
+        # Channels' await_many_dispatch, which costs a task and an asyncio.wait per frame.
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            while True:
+                await self.dispatch(await receive())
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels runs close_old_connections in a worker thread before every message: a
+        # thread hop per frame, the largest cost of a replayed trace. Frames touch the
+        # database only through database_sync_to_async, which closes stale connections
+        # itself, so they skip it.
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
 
     async def disconnect(self, code: int) -> None:
         if self.replica is not None:
