@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -99,9 +99,10 @@ class AwarenessState:
 
 @dataclass
 class _Write:
+    """A run of one origin's updates, merged: one log row."""
     update: bytes
     origin: str
-    done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    count: int  # how many connection updates it holds (backpressure counts those)
 
 
 def _is_fatal(exc: BaseException) -> bool:
@@ -126,7 +127,9 @@ class Replica:
         self._comment_changes: dict[str, dict] | None = None
         self._comments_subscription = self.comments.observe(self._note_comment_changes)
         self._writes: list[_Write] = []
-        self._relaying: list[bytes] = []  # changes for this process's connections
+        self._relaying: list[tuple[bytes, str]] = []  # (change, origin), not yet relayed
+        self._unstored = 0  # connection updates applied but not yet in the log
+        self._stored = asyncio.Event()  # set whenever a write ends (or fails)
         self._relayer: asyncio.Task | None = None
         self._last_relay = 0.0
         self._writer: asyncio.Task | None = None
@@ -188,8 +191,9 @@ class Replica:
                 await self.layer.group_discard(self.group, self.channel)
 
     async def flush(self) -> None:
-        while self._writer is not None:
-            await asyncio.shield(self._writer)
+        """Wait until every update applied here is relayed and stored."""
+        while self._relayer is not None or self._writer is not None:
+            await asyncio.shield(self._relayer or self._writer)
 
     # --- the document ----------------------------------------------------------------------
 
@@ -273,13 +277,11 @@ class Replica:
         self._edited_at = time.monotonic()
         self._last_editor = user_id
         self.size += len(change)
-        self._relay_soon(change)
-        write = _Write(change, origin)
-        self._writes.append(write)
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write_loop())
-        if len(self._writes) > MAX_QUEUED_WRITES:
-            await write.done
+        self._unstored += 1
+        self._relay_soon(change, origin)
+        while self._unstored > MAX_QUEUED_WRITES and not self.closed:
+            self._stored.clear()  # backpressure: this connection waits for the log
+            await self._stored.wait()
 
     async def _check_writers(self, update: bytes, origin: str) -> set[int]:
         """The client ids ``update`` writes new content under; ForeignWriter when one of
@@ -314,11 +316,8 @@ class Replica:
                     await database_sync_to_async(persistence.append_updates)(
                         self.canvas_id, [(w.update, w.origin) for w in batch],
                         self.doc.client_id)
-                except Exception as exc:
+                except Exception:
                     logger.exception("could not append updates of %s", self.canvas_id)
-                    for write in batch + self._writes:
-                        if not write.done.done():
-                            write.done.set_exception(exc)
                     self._writes = []
                     # This replica now holds changes that are not stored. It must not serve
                     # anyone again: reconnecting clients would find those changes here, never
@@ -326,28 +325,26 @@ class Replica:
                     # connection, and let the clients resync with a fresh replica loaded from
                     # the database (their documents still have the changes).
                     self.closed = True
+                    self._stored.set()
                     await self._broadcast_close()
                     self._abandoning = asyncio.create_task(self._abandon())
                     return
                 self._last_write_end = time.monotonic()
-                self._appended_since_compaction += len(batch)
+                stored = sum(w.count for w in batch)
+                self._unstored -= stored
+                self._stored.set()
+                self._appended_since_compaction += stored
                 await self._publish_updates([w.update for w in batch])
-                for write in batch:
-                    if not write.done.done():
-                        write.done.set_result(None)
                 if self._appended_since_compaction >= COMPACT_EVERY and self._compacting is None:
                     self._compacting = asyncio.create_task(self._compact())
         finally:
             self._writer = None
-            for write in self._writes:  # only after a failure above
-                if not write.done.done():
-                    write.done.cancel()
 
-    def _relay_soon(self, change: bytes) -> None:
+    def _relay_soon(self, change: bytes, origin: str) -> None:
         """Send ``change`` to this process's connections on the loop's next turn, before its
         write; changes that arrive back to back go out as one frame (a frame per update to
         each connection is what the server spends most of its time on under load)."""
-        self._relaying.append(change)
+        self._relaying.append((change, origin))
         if self._relayer is None:
             self._relayer = asyncio.create_task(self._relay())
 
@@ -359,11 +356,31 @@ class Replica:
                     # milliseconds of them into one frame, as the write loop does.
                     await asyncio.sleep(BATCH_WINDOW)
                 changes, self._relaying = self._relaying, []
-                await self._fanout(sync_update(changes[0] if len(changes) == 1
-                                               else self._merge(changes)))
+                runs = self._runs_of(changes)
+                await self._fanout(sync_update(runs[0].update if len(runs) == 1
+                                               else self._merge([r.update for r in runs])))
                 self._last_relay = time.monotonic()
+                if self.closed:
+                    return  # a failed write abandoned this replica: nothing more is stored
+                self._writes += runs
+                if self._writer is None:
+                    self._writer = asyncio.create_task(self._write_loop())
         finally:
             self._relayer = None
+
+    def _runs_of(self, changes: list[tuple[bytes, str]]) -> list[_Write]:
+        """One write per run of one origin's changes, merged once for the frame and the log:
+        a log row per keystroke made the ORM's insert the largest cost of a burst. Who wrote
+        what is kept (a row's origin is its run's) and so are write times (a row's time is
+        its batch's, as each update's was)."""
+        runs: list[tuple[list[bytes], str]] = []
+        for change, origin in changes:
+            if runs and runs[-1][1] == origin:
+                runs[-1][0].append(change)
+            else:
+                runs.append(([change], origin))
+        return [_Write(updates[0] if len(updates) == 1 else self._merge(updates), origin,
+                       len(updates)) for updates, origin in runs]
 
     async def _abandon(self) -> None:
         """Leave the registry and stop, storing nothing (see the write loop's failure)."""
