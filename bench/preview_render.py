@@ -8,7 +8,8 @@ headless Chromium (the app on localhost, the sandboxed preview from 127.0.0.1):
 * edit: a one-line edit of the code (React apps re-render in the same frame; HTML and plain
   scripts get a fresh frame);
 * babel: the same React app through an @babel/standalone pipeline (in a fresh frame, whose first
-  run includes loading Babel itself), and the same one-line edit through it.
+  run includes loading Babel itself), and the same one-line edit through it. That pipeline is
+  bench/preview_babel.js, which this script installs next to the runtime and adds to the frame.
 
 Paint times are measured inside the frame, from the moment the code reaches it to the second
 animation frame after rendering. Bytes are the Resource Timing transfer sizes of the frame's
@@ -41,6 +42,9 @@ from _harness import (  # noqa: E402 - after the path set-up
 )
 
 CORPUS = ROOT / "tests" / "preview" / "corpus"
+BABEL_SOURCE = ROOT / "frontend" / "preview-runtime" / "node_modules" / "@babel" / "standalone"
+#: Served as /preview/assets/bench/ (canvas/preview/runtime.py).
+BENCH_ASSETS = ROOT / "static" / "preview" / "bench"
 LANGUAGES = {".jsx": "jsx", ".tsx": "tsx", ".html": "html", ".js": "javascript"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -120,17 +124,46 @@ def set_code(page, code: str) -> None:
         canvasEditor.ydoc.transact(() => { t.delete(0, t.length); t.insert(0, code); }); }""", code)
 
 
+def install_babel() -> None:
+    """Put the @babel/standalone pipeline where the preview serves it from (with a gzip copy, as
+    the runtime's own files have): the regular build leaves it out of the runtime."""
+    import gzip
+    import shutil
+
+    BENCH_ASSETS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(__file__).with_name("preview_babel.js"), BENCH_ASSETS / "preview_babel.js")
+    babel, target = BABEL_SOURCE / "babel.min.js", BENCH_ASSETS / "babel.min.js"
+    if not target.exists() or target.stat().st_mtime < babel.stat().st_mtime:
+        shutil.copyfile(babel, target)
+        target.with_name("babel.min.js.gz").write_bytes(gzip.compress(babel.read_bytes(), 9))
+
+
+def active_frame(page):
+    """The Playwright frame of the preview on screen (its URL carries the frame's channel token)."""
+    token = page.evaluate("() => canvasPreview.active.token")
+    return next(frame for frame in page.frames if f"ch={token}" in frame.url)
+
+
 def render_with_babel(page, app: App, code: str, fresh: bool) -> dict:
-    """Post ``code`` to the frame for the @babel/standalone pipeline (bench-only frame option)."""
+    """Render ``code`` through the @babel/standalone pipeline: bench/preview_babel.js registers
+    itself as the frame's transpiler; Babel loads on the first transform."""
     count = page.evaluate("() => window.__rendered.length")
     if fresh:
         page.click("#preview-tabs [data-preview-reload]")
         count = wait_rendered(page, count + 1) and count + 1
+        active_frame(page).evaluate("""(src) => new Promise((resolve, reject) => {
+            const script = Object.assign(document.createElement('script'), {src});
+            script.onload = resolve; script.onerror = () => reject(new Error('no ' + src));
+            document.head.append(script);
+        })""", "/preview/assets/bench/preview_babel.js")
     page.evaluate("""([code, language]) => {
         const p = canvasPreview; p.run += 1;
-        p.active.render({run: p.run, kind: 'react', language, code, transpiler: 'babel'});
+        p.active.render({run: p.run, kind: 'react', language, code});
     }""", [code, app.language])
-    return wait_rendered(page, count + 1)
+    rendered = wait_rendered(page, count + 1)
+    if not active_frame(page).evaluate("() => !!window.Babel"):
+        raise RuntimeError("the Babel pipeline did not run")
+    return rendered
 
 
 def measure(browser, base: str, cookie: str, canvas_id: str, app: App) -> Result:
@@ -195,6 +228,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
+    install_babel()
     with temporary_directory() as tmp, Cleanup() as cleanup:
         directory = Path(tmp)
         database = setup_django(directory)
@@ -217,7 +251,7 @@ def main() -> int:
             finally:
                 browser.close()
 
-    babel = ROOT / "static" / "preview" / "bench" / "babel.min.js"
+    babel = BENCH_ASSETS / "babel.min.js"
     print(f"Preview render benchmark: {len(results)} corpus apps, headless Chromium, "
           f"{time.monotonic() - started:.0f} s")
     print("Paint = ms from the code reaching the frame to the 2nd animation frame after render.")

@@ -127,9 +127,8 @@ export class FrameHost {
     this.iframe.contentWindow?.postMessage({ ...message, channel: this.token }, "*");
   }
 
-  /** `transpiler: "babel"` is for bench/preview_render.py only (the frame defaults to sucrase). */
-  render({ run, kind, language, code, transpiler }) {
-    this.post({ type: "render", run, kind, language, code, ...(transpiler ? { transpiler } : {}) });
+  render({ run, kind, language, code }) {
+    this.post({ type: "render", run, kind, language, code });
   }
 
   /** Hidden previews (tab in the background, Code mode) may be throttled: do not call that a hang. */
