@@ -25,6 +25,17 @@ export function dropStyleImports(code) {
   });
 }
 
+/** The specifiers `code` imports that the import map offers (at most `max`). */
+export function mappedImports(code, max = 24) {
+  const found = new Set();
+  IMPORT_RE.lastIndex = 0;
+  for (let m = IMPORT_RE.exec(code); m && found.size < max; m = IMPORT_RE.exec(code)) {
+    const spec = m[1] || m[2];
+    if (Object.hasOwn(importMap, spec)) found.add(spec);
+  }
+  return [...found];
+}
+
 /** The first import this preview cannot satisfy, as an error (or null). */
 export function checkImports(code) {
   IMPORT_RE.lastIndex = 0;

@@ -14,22 +14,26 @@ import { CHANNEL, STANDALONE, current, native, post, sourceElement } from "./cha
 import "./console.js";
 import "./shims.js";
 import { fromThrown, report } from "./errors.js";
+import { mappedImports } from "./imports.js";
 import { runHtml } from "./html.js";
 import { loadTailwind } from "./libraries.js";
 import { afterPaint, reportHeight, resetPage } from "./page.js";
-import { runReact } from "./react.js";
+import { loadReact, runReact } from "./react.js";
 import { runPlainScript } from "./script.js";
 
 const RUNTIME_VERSION = 1;
 
+/** What this frame downloaded, and how many of its files came from the HTTP cache instead. */
 function resourceBytes() {
   let bytes = 0;
   let count = 0;
+  let cached = 0;
   for (const entry of performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))) {
     bytes += entry.transferSize || 0;
     count += 1;
+    if (entry.transferSize === 0 && entry.encodedBodySize > 0) cached += 1;
   }
-  return { bytes, count };
+  return { bytes, count, cached };
 }
 
 let busy = Promise.resolve();
@@ -57,13 +61,27 @@ async function run({ run: runId, kind, language, code, received }) {
   if (ok && current.errors === 0) post("rendered", { run: runId, ms: timing, transfer: resourceBytes() });
 }
 
+/**
+ * Load what a run of `code` will need, before the run: Tailwind, React and the libraries it imports.
+ * The parent sends this to its spare frame with the canvas's current code, so the next version of
+ * that code finds them ready. Nothing of the code runs.
+ */
+function warm({ kind, code }) {
+  if (kind === "react" || kind === "script") loadTailwind();
+  if (kind === "react") loadReact().catch(() => {}); // a run that needs React reports the failure
+  for (const specifier of mappedImports(code)) import(specifier).catch(() => {});
+}
+
 window.addEventListener("message", (event) => {
   if (STANDALONE || event.source !== window.parent) return;
   const data = event.data;
-  if (!data || typeof data !== "object" || data.channel !== CHANNEL || data.type !== "render") return;
-  if (typeof data.code !== "string") return;
-  const received = native.now();
-  busy = busy.then(() => run({ ...data, received })).catch((error) => report(fromThrown(error, "runtime")));
+  if (!data || typeof data !== "object" || data.channel !== CHANNEL || typeof data.code !== "string") return;
+  if (data.type === "warm") {
+    warm(data);
+  } else if (data.type === "render") {
+    const received = native.now();
+    busy = busy.then(() => run({ ...data, received })).catch((error) => report(fromThrown(error, "runtime")));
+  }
 });
 
 if (STANDALONE) {
