@@ -18,7 +18,7 @@ from django.conf import settings
 TIMEOUT = 30
 #: The preview runtime's sucrase, installed by `make` (frontend/preview-runtime).
 SUCRASE = Path(settings.BASE_DIR) / "frontend" / "preview-runtime" / "node_modules" / "sucrase"
-#: Transpiles stdin as the preview does (boot.js `sucrase`), prints the module.
+#: Transpiles stdin as the preview does (boot/transpile.js `sucrase`), prints the module.
 _TRANSPILE = """
 const {transform} = require(process.argv[1]);
 let code = ""; process.stdin.on("data", d => code += d).on("end", () => {

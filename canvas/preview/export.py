@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 
 from .runtime import Runtime, load_runtime
 
-# The import forms the frame also checks (boot.js IMPORT_RE): static, re-exports and import("x").
+# The import forms the frame also checks (boot/imports.js IMPORT_RE): static, re-exports and
+# import("x").
 IMPORT_RE = re.compile(
     r"""^[ \t]*(?:import|export)\s*(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"'\n]+)["']"""
     r"""|\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)""", re.MULTILINE)

@@ -100,8 +100,9 @@ def load_runtime() -> Runtime:
     files = {mod["file"] for mod in data["modules"].values()}
     files |= {g["file"] for g in data["globals"].values()}
     files |= {data["boot"]["file"], data["tailwind"]["file"]}
-    if (root / "bench" / "babel.min.js").exists():
-        files.add("bench/babel.min.js")
+    # bench/preview_render.py puts the @babel/standalone pipeline it compares with here.
+    if (root / "bench").is_dir():
+        files |= {f"bench/{path.name}" for path in (root / "bench").glob("*.js")}
     runtime = Runtime(root=root, modules=data["modules"], globals=data["globals"],
                       boot=data["boot"], tailwind=data["tailwind"],
                       compat_css=data["compat_css"], versions=data["versions"],

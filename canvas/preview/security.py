@@ -170,7 +170,11 @@ def frame_headers(csp: str) -> dict[str, str]:
 
 def asset_headers(immutable: bool) -> dict[str, str]:
     """Headers of runtime files: module scripts in an opaque-origin frame are CORS requests with
-    ``Origin: null``, so they need ``Access-Control-Allow-Origin: *`` (safe: public, no cookies)."""
+    ``Origin: null``, so they need ``Access-Control-Allow-Origin: *`` (safe: public, no cookies).
+
+    Chromium never takes a sandboxed frame's files from its HTTP cache whatever these say (an
+    opaque frame site has no cache partition; bench/preview_render.py counts the hits: none), so
+    the page keeps a spare frame booted instead (frontend/src/preview/controller.js)."""
     return {
         "Access-Control-Allow-Origin": "*",
         "Timing-Allow-Origin": "*",

@@ -95,7 +95,7 @@ def asset(request: HttpRequest, name: str) -> HttpResponse:
     if use_gz:
         response["Content-Encoding"] = "gzip"
     response["Vary"] = "Accept-Encoding"
-    for header, value in security.asset_headers(immutable=name != "bench/babel.min.js").items():
+    for header, value in security.asset_headers(immutable=not name.startswith("bench/")).items():
         response[header] = value
     return response
 

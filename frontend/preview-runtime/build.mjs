@@ -4,7 +4,8 @@
 //    self-contained except for the *other* mapped specifiers, which stay bare imports resolved by the
 //    frame's import map. So there is exactly one React (and one three) per frame, no shared chunks with
 //    relative URLs, and the same files can be inlined as data: URLs into the standalone export;
-//  * boot.js: the frame-side runtime (sucrase, error capture, console, heartbeat, shims);
+//  * boot.js: the frame-side runtime, src/boot/ bundled into one module (sucrase, error capture,
+//    console, heartbeat, shims, the React/HTML/script runners);
 //  * globals/*.js: classic scripts that set window.THREE, window.d3, ... for HTML pages that load those
 //    libraries from a CDN (the frame swaps the CDN URL for ours);
 //  * tailwind.js (@tailwindcss/browser) and manifest.json, which Django reads (canvas/preview/runtime.py).
@@ -13,7 +14,7 @@
 // generated wrapper that lists their keys (research/preview-sandbox.md §2.2).
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -199,7 +200,7 @@ async function main() {
   // The frame runtime: sucrase is bundled, React comes through the import map (the user's React).
   const bootUsed = new Set();
   const boot = await esbuild.build({
-    ...COMMON, format: "esm", entryPoints: [join(here, "src/boot.js")], outfile: "out.js",
+    ...COMMON, format: "esm", entryPoints: [join(here, "src/boot/index.js")], outfile: "out.js",
     plugins: [sharedPlugin(new Set(), bootUsed)],
   });
   const bootText = boot.outputFiles[0].text;
@@ -226,11 +227,6 @@ async function main() {
   const tailwind = readFileSync(require.resolve("@tailwindcss/browser"), "utf8");
   manifest.tailwind = { file: emit("tailwind", tailwind, files), bytes: Buffer.byteLength(tailwind) };
   manifest.compat_css = readFileSync(join(here, "src/tailwind-compat.css"), "utf8");
-
-  // Only the benchmark uses @babel/standalone (to compare pipelines); it is copied, never mapped.
-  const babel = require.resolve("@babel/standalone/babel.min.js");
-  mkdirSync(join(OUT, "bench"), { recursive: true });
-  copyFileSync(babel, join(OUT, "bench", "babel.min.js"));
 
   // Pre-compressed copies: the asset view sends them to browsers that accept gzip.
   const compress = (dir) => {

@@ -11,6 +11,9 @@ const MODE_KEY = "canvas-preview-mode";
 const DEBOUNCE_MS = 250;
 const MAX_CONSOLE = 300;
 const MAX_IN_PLACE_RUNS = 40; // then a fresh frame, so leaks of old runs do not pile up
+// A spare frame starts this long after a render, when the preview is idle: it shares the renderer
+// process (and its main thread) with the frame on screen, whose app may still be animating.
+const SPARE_AFTER_MS = 400;
 
 const notify = (text, kind = "info") => {
   if (typeof window.canvasNotify === "function") window.canvasNotify(text, kind);
@@ -58,6 +61,9 @@ export class PreviewController {
     this.consoleCount = root.querySelector("[data-preview-console-count]");
     this.active = null; // the frame on screen
     this.incoming = null; // a fresh frame loading behind it
+    this.spare = null; // a frame booted ahead of time, empty, for the next fresh start
+    this.spareTimer = 0;
+    this.requestedAt = 0; // when the newest code was handed to a frame (performance.now())
     this.run = 0;
     this.shownRun = 0;
     this.inPlaceRuns = 0;
@@ -127,8 +133,7 @@ export class PreviewController {
       button.setAttribute("aria-selected", String(on));
       button.classList.toggle("is-active", on);
     }
-    this.active?.setPaused(!this.visible());
-    this.incoming?.setPaused(!this.visible());
+    for (const frame of [this.active, this.incoming, this.spare]) frame?.setPaused(!this.visible());
     if (this.visible()) {
       if (!this.active && !this.incoming && !this.stopped) this.renderNow(true);
       else if (this.pending) this.renderNow();
@@ -178,6 +183,7 @@ export class PreviewController {
       this.incoming = this.active = null;
       this.clearError();
       this.setStatus("Nothing to preview yet: the canvas is empty", "idle");
+      this.prepareSpare(0); // nothing on screen to compete with
       return;
     }
     this.run += 1;
@@ -189,6 +195,8 @@ export class PreviewController {
     const inPlace = this.kind === "react" && current && !current.hung && !force
       && this.inPlaceRuns < MAX_IN_PLACE_RUNS;
     this.setStatus("Rendering…", "busy");
+    clearTimeout(this.spareTimer);
+    this.requestedAt = performance.now();
     if (inPlace) {
       this.inPlaceRuns += 1;
       current.render(message);
@@ -197,9 +205,39 @@ export class PreviewController {
     // A fresh frame, loaded behind the current one and swapped in when it has something to show.
     this.incoming?.destroy();
     this.inPlaceRuns = 0;
-    this.incoming = this.makeFrame();
+    this.incoming = this.takeSpare() || this.makeFrame();
     this.incoming.render(message);
     if (!this.active) this.promote(this.incoming);
+  }
+
+  /**
+   * Boot an empty frame for the next fresh start (Reload, each version of an HTML page, the first
+   * render of an empty canvas) after `delay` ms without renders. Chromium never takes a sandboxed
+   * frame's runtime from its HTTP cache (an opaque origin has no cache partition:
+   * bench/preview_render.py measures it), so a new frame downloads and compiles it again; the spare
+   * does that ahead of time. Same sandbox, same frame URL; it holds no code until it is taken.
+   */
+  prepareSpare(delay = SPARE_AFTER_MS) {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = setTimeout(() => {
+      if (this.spare || this.stopped || !this.visible()) return;
+      this.spare = this.makeFrame();
+      this.spare.iframe.inert = true;
+      this.spare.warm({ kind: this.kind, code: this.text() }); // the next version likely imports the same
+    }, delay);
+  }
+
+  takeSpare() {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare?.hung) spare.destroy();
+    return spare && !spare.hung ? spare : null;
+  }
+
+  dropSpare() {
+    clearTimeout(this.spareTimer);
+    this.spare?.destroy();
+    this.spare = null;
   }
 
   makeFrame() {
@@ -223,6 +261,7 @@ export class PreviewController {
     this.active = frame;
     if (this.incoming === frame) this.incoming = null;
     frame.iframe.classList.remove("is-loading");
+    frame.iframe.inert = false;
   }
 
   reload() {
@@ -250,6 +289,7 @@ export class PreviewController {
       return;
     }
     if (frame === this.incoming) this.promote(frame);
+    if (type === "rendered" || type === "error") this.prepareSpare();
     if (type === "rendered") {
       this.shownRun = data.run;
       if (!this.errorForRun(data.run)) this.clearError();
@@ -265,7 +305,14 @@ export class PreviewController {
   }
 
   onHang(frame, why, silentFor = 0, refused = null) {
+    if (frame === this.spare) {
+      this.dropSpare();
+      return;
+    }
     if (frame !== this.active && frame !== this.incoming) return;
+    // The spare goes too: it shares the hung frame's renderer process, which only exits (and stops
+    // spinning) once none of its frames is left.
+    this.dropSpare();
     frame.destroy();
     if (frame === this.active) this.active = null;
     if (frame === this.incoming) this.incoming = null;

@@ -3,8 +3,8 @@
 // The frame lives on another site (see canvas/preview/security.py) with an opaque origin, so
 // `event.origin` is the string "null" and proves nothing: a message counts only if it comes from this
 // iframe's window *and* carries the random channel token we put in its URL. Only the documented types
-// pass, each size-checked and rate-limited. We post code into the frame and nothing else: no secret
-// ever goes in.
+// pass, each size-checked and rate-limited. We post code into the frame (to run, or to load what it
+// imports) and nothing else: no secret ever goes in.
 
 export const SANDBOX = "allow-scripts allow-forms allow-downloads";
 export const MESSAGE_TYPES = new Set(["ready", "rendered", "error", "console", "heartbeat", "resize"]);
@@ -127,9 +127,13 @@ export class FrameHost {
     this.iframe.contentWindow?.postMessage({ ...message, channel: this.token }, "*");
   }
 
-  /** `transpiler: "babel"` is for bench/preview_render.py only (the frame defaults to sucrase). */
-  render({ run, kind, language, code, transpiler }) {
-    this.post({ type: "render", run, kind, language, code, ...(transpiler ? { transpiler } : {}) });
+  render({ run, kind, language, code }) {
+    this.post({ type: "render", run, kind, language, code });
+  }
+
+  /** Have the frame load what a run of `code` needs (Tailwind, React, its libraries), running nothing. */
+  warm({ kind, code }) {
+    this.post({ type: "warm", kind, code });
   }
 
   /** Hidden previews (tab in the background, Code mode) may be throttled: do not call that a hang. */
