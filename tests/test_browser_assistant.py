@@ -19,55 +19,21 @@ from canvas.services import create_canvas
 from collab import persistence
 from collab.persistence import load_text
 from tests.assistant.conftest import Human
-from tests.conftest import login_context, wait_htmx_idle, wait_until
+from tests.browser_helpers import (
+    MODEL,
+    assert_no_page_errors,
+    last_answer,
+    member,
+    send_chat,
+    wait_turn_over,
+)
+from tests.conftest import wait_htmx_idle, wait_until
 from tests.fakes.openai_server import Reply, ToolCall, ToolCalls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MODEL = "Fake Model"
 
-RECORDER = """
-window.__errors = [];
-window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
-window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));
-"""
-
-
-# --- fixtures and helpers --------------------------------------------------------------------
-
-
-@pytest.fixture
-def server(fake_openai, asgi_server_factory):
-    return asgi_server_factory(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test-key",
-                               CANVAS_MODEL=MODEL)
-
-
-@pytest.fixture
-def open_page(browser, server):
-    """Open the canvas page as a user, in a context of their own; contexts close at the end."""
-    contexts = []
-
-    def open_(user, canvas, viewport=None):
-        context = browser.new_context(base_url=server.url,
-                                      viewport=viewport or {"width": 1280, "height": 800})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        login_context(context, user, server.url)
-        context.add_init_script(RECORDER)
-        page = context.new_page()
-        page.goto(f"/canvases/{canvas.id}/")
-        page.wait_for_function("() => window.canvasEditor && window.canvasEditor.view")
-        expect(page.locator("#connection-status")).to_have_attribute("data-state", "connected")
-        page.wait_for_function("() => canvasEditor.isSynced()")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
-def member(canvas, user, role: str = "editor") -> None:
-    Membership.objects.create(canvas=canvas, user=user, role=role)
+# --- helpers (pages, the chat and turns come from tests/browser_helpers.py) --------------------
 
 
 def seed(canvas, text: str) -> None:
@@ -108,29 +74,6 @@ def put_caret_after(page, needle: str) -> None:
     }""", needle)
 
 
-def send_chat(page, text: str) -> None:
-    box = page.locator("#chat-text")
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-
-
-def last_answer(page):
-    return page.locator("#chat-messages li.chat-message.from-assistant").last
-
-
-def wait_turn_over(canvas, timeout: float = 30, after: Message | None = None) -> Message:
-    """The newest answer (newer than ``after``) once it has ended."""
-    def over():
-        answers = Message.objects.filter(canvas=canvas, is_assistant=True)
-        if after is not None:
-            answers = answers.filter(id__gt=after.id)
-        answer = answers.order_by("-id").first()
-        return answer if answer and answer.status != Message.Status.STREAMING else None
-
-    return wait_until(over, timeout=timeout, message="the assistant's turn to end")
-
-
 def comments_of(page) -> list[dict]:
     return page.evaluate("""() => canvasEditor.assistantUI.comments().map((c) => ({
         id: c.id, author: c.author, body: c.body, quote: c.quote, suggestion: c.suggestion,
@@ -147,12 +90,6 @@ def add_comment_through_ui(page, needle: str, body: str) -> None:
     box.fill(body)
     page.locator(".comment-form .comment-save").click()
     expect(page.locator(".comment-form")).to_have_count(0)
-
-
-def assert_no_page_errors(*pages) -> None:
-    for page in pages:
-        if not page.is_closed():
-            assert page.evaluate("() => window.__errors") == []
 
 
 def long_document(sections: int = 30) -> str:
