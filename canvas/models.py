@@ -223,6 +223,13 @@ class Message(models.Model):
         who = "assistant" if self.is_assistant else str(self.author)
         return f"{who}: {self.text[:40]}"
 
+    @property
+    def may_retry(self) -> bool:
+        """An answer that failed, or that a person stopped, to a request that still exists:
+        Retry asks that request again."""
+        return (self.is_assistant and self.reply_to_id is not None
+                and self.status in (self.Status.FAILED, self.Status.CANCELLED))
+
 
 class Version(models.Model):
     """A named point in a canvas's history: the whole Y state at that moment, and its text."""

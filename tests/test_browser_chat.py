@@ -184,6 +184,31 @@ def test_the_bubble_says_what_the_assistant_is_doing(open_page, make_user, fake_
 # --- retry, edit and resend -----------------------------------------------------------------------
 
 
+def retry_offered(asker, editor, viewer):
+    """The asker's Retry on the last answer, once the asker and an editor see it and a viewer
+    does not."""
+    expect(last_answer(editor).locator("[data-retry-turn]")).to_be_visible()
+    expect(last_answer(viewer).locator("[data-retry-turn]")).to_be_hidden()
+    retry = last_answer(asker).locator("[data-retry-turn]")
+    expect(retry).to_be_visible()
+    return retry
+
+
+def retry_asks_again(retry, fake_openai, ended: Message, pages, asked_text: str,
+                     reply_part: str) -> None:
+    """Click Retry on the turn that ended: the same request is asked again, as a new message
+    everyone sees, and its answer (the model's next one, holding ``reply_part``) arrives."""
+    retry.click()
+    answer = wait_turn_over(ended.canvas, after=ended)
+    assert answer.status == Message.Status.DONE, answer.error
+    for page in pages:
+        expect(last_answer(page)).to_contain_text(reply_part)
+        asked = page.locator("#chat-messages li.from-person")
+        expect(asked).to_have_count(2)
+        expect(asked.last).to_contain_text(asked_text)
+    assert fake_openai.chat_requests[-1].messages[-1]["content"].endswith(asked_text)
+
+
 def test_a_failed_turn_can_be_retried_by_the_asker_and_editors(open_page, make_user,
                                                                 fake_openai):
     alice, carol, vera = make_user("alice"), make_user("carol"), make_user("vera")
@@ -202,23 +227,48 @@ def test_a_failed_turn_can_be_retried_by_the_asker_and_editors(open_page, make_u
         expect(last_answer(page)).to_have_attribute("data-status", "failed")
         expect(last_answer(page).locator(".chat-error")).to_be_visible()
     # Carol asked, Alice edits: both may retry; Vera only reads.
-    expect(last_answer(page_a).locator("[data-retry-turn]")).to_be_visible()
-    expect(last_answer(page_v).locator("[data-retry-turn]")).to_be_hidden()
-    retry = last_answer(page_c).locator("[data-retry-turn]")
-    expect(retry).to_be_visible()
+    retry = retry_offered(asker=page_c, editor=page_a, viewer=page_v)
 
     fake_openai.add_response(Reply(text="Quiet world, 世界 — the second try."))
-    retry.click()
-    answer = wait_turn_over(canvas, after=failed)
-    assert answer.status == Message.Status.DONE, answer.error
-    for page in (page_c, page_a, page_v):
-        expect(last_answer(page)).to_contain_text("the second try")
-        asked = page.locator("#chat-messages li.from-person")
-        expect(asked).to_have_count(2)
-        expect(asked.last).to_contain_text("Write a haiku about 世界")
-    assert fake_openai.chat_requests[-1].messages[-1]["content"].endswith(
-        "Write a haiku about 世界")
+    retry_asks_again(retry, fake_openai, failed, (page_c, page_a, page_v),
+                     "Write a haiku about 世界", "the second try")
     assert_no_page_errors(page_c, page_a, page_v, csp=True)
+
+
+def test_a_stopped_turn_offers_retry_and_retry_runs_it_again(open_page, make_user,
+                                                              fake_openai):
+    alice, bob, vera = make_user("alice"), make_user("bob"), make_user("vera")
+    canvas = create_canvas(alice, "Stop and retry", "document")
+    member(canvas, bob)
+    member(canvas, vera, "viewer")
+    # An answer that would go on for ever, until Alice stops it.
+    fake_openai.add_response(Reply(text="Once upon a time", endless=True,
+                                   endless_text=" and then", chunk_delay=0.05))
+    page_a = open_page(alice, canvas)
+    page_b = open_page(bob, canvas)
+    page_v = open_page(vera, canvas)
+
+    send_chat(page_a, "Tell a story about 世界")
+    expect(last_answer(page_a).locator(".chat-text")).to_contain_text("Once upon a time")
+    stop = last_answer(page_a).locator("[data-stop-turn]")
+    expect(last_answer(page_a).locator("[data-retry-turn]")).to_have_count(0)
+    stop.click()
+    stopped = wait_turn_over(canvas)
+    assert stopped.status == Message.Status.CANCELLED
+    for page in (page_a, page_b, page_v):
+        expect(last_answer(page)).to_have_attribute("data-status", "cancelled")
+        expect(last_answer(page).locator("[data-summary]")).to_contain_text("Stopped")
+        expect(last_answer(page).locator("[data-stop-turn]")).to_have_count(0)
+    # Like a failed turn: the asker and editors may retry, a viewer only reads.
+    retry = retry_offered(asker=page_a, editor=page_b, viewer=page_v)
+
+    fake_openai.add_response(Reply(text="A short story, 世界, told in full this time."))
+    retry_asks_again(retry, fake_openai, stopped, (page_a, page_b, page_v),
+                     "Tell a story about 世界", "told in full this time")
+    for page in (page_a, page_b, page_v):
+        expect(last_answer(page).locator("[data-retry-turn]")).to_have_count(0)
+    assert len(fake_openai.chat_requests) == 2
+    assert_no_page_errors(page_a, page_b, page_v, csp=True)
 
 
 def test_a_person_can_edit_and_resend_their_own_message(open_page, make_user, fake_openai):

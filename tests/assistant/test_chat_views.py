@@ -181,12 +181,19 @@ def test_the_asker_may_retry_other_commenters_and_viewers_may_not(client, cast, 
     assert Message.objects.filter(is_assistant=False, author=cast.commenter).count() == 2
 
 
-def test_only_failed_turns_are_retried(owner_client, cast, model):
+def test_only_failed_and_stopped_turns_are_retried(owner_client, cast, model):
     answer = failed_turn(cast.canvas, cast.owner)
-    Message.objects.filter(id=answer.id).update(status=Message.Status.DONE)
-    response = retry(owner_client, answer)
-    assert response.status_code == 400 and "failed" in response.content.decode()
+    for status in (Message.Status.DONE, Message.Status.STREAMING):
+        Message.objects.filter(id=answer.id).update(status=status)
+        response = retry(owner_client, answer)
+        assert response.status_code == 400 and "failed or was stopped" in response.content.decode()
     assert Message.objects.count() == 2
+    Message.objects.filter(id=answer.id).update(status=Message.Status.CANCELLED)
+    model.add_response(Reply(text="Tidied."))
+    assert retry(owner_client, answer).status_code == 204
+    again = Message.objects.filter(is_assistant=True).latest("id")
+    assert again.reply_to.text == "Tidy the intro"
+    assert wait_done(again.id).text == "Tidied."
 
 
 def test_a_commenter_cannot_retry_a_shortcut_that_edits(client, cast, model):
