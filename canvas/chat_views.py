@@ -91,7 +91,8 @@ def _start_turn(canvas: Canvas, author, text: str, shortcut: str,
         mine = Message.objects.create(canvas=canvas, author=author, text=text,
                                       shortcut=shortcut, selection=anchored)
         answer = Message.objects.create(canvas=canvas, is_assistant=True, reply_to=mine,
-                                        status=Message.Status.STREAMING)
+                                        status=Message.Status.STREAMING,
+                                        model=config.model_name())
         queue.enqueue(answer)  # it leaves the queue when its turn starts, maybe at once
         transaction.on_commit(lambda: dispatch(run_turn, answer.id))
     chat.send_message(mine, new=True)

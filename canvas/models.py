@@ -197,6 +197,9 @@ class Message(models.Model):
     summary = NulSafeTextField(blank=True)  # cut to 300 characters where it is made
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
     error = NulSafeTextField(blank=True)
+    # For assistant turns: the model that answered, shown beside "✦ Assistant"; empty where
+    # unknown (turns from before it was kept).
+    model = models.TextField(blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)

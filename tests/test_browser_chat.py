@@ -340,6 +340,31 @@ def test_the_assistant_has_one_name_and_times_say_just_now(open_page, make_user,
     assert_no_page_errors(page, csp=True)
 
 
+
+def test_each_answer_names_the_model_that_gave_it(open_page, make_user, fake_openai):
+    alice = make_user("alice")
+    canvas = create_canvas(alice, "Models", "document")
+    for model, text in (("", "From before models were kept."), ("older-model", "From older.")):
+        asked = Message.objects.create(canvas=canvas, author=alice, text="Hello?")
+        Message.objects.create(canvas=canvas, is_assistant=True, reply_to=asked, text=text,
+                               model=model)
+    fake_openai.add_response(Reply(text="From today's model."))
+    page = open_page(alice, canvas)
+
+    send_chat(page, "Hello again")
+    expect(last_answer(page)).to_have_attribute("data-status", "done")
+    answers = page.locator("#chat-messages li.from-assistant")
+    expect(answers.locator(".chat-author")).to_have_text(["✦ Assistant"] * 3)
+    unknown, older, today = answers.nth(0), answers.nth(1), answers.nth(2)
+    expect(unknown.locator(".chat-author-detail")).to_have_count(0)  # not known: nothing
+    expect(older.locator(".chat-author-detail")).to_have_text("older-model")
+    expect(today.locator(".chat-author-detail")).to_have_text(MODEL)
+    page.reload()
+    expect(answers.nth(1).locator(".chat-author-detail")).to_have_text("older-model")
+    expect(answers.nth(2).locator(".chat-author-detail")).to_have_text(MODEL)
+    assert_no_page_errors(page, csp=True)
+
+
 # --- shortcuts ------------------------------------------------------------------------------------
 
 
