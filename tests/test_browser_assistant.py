@@ -649,6 +649,46 @@ def test_clicking_an_avatar_follows_that_persons_cursor(open_page, make_user):
     assert_no_page_errors(page_a, page_b)
 
 
+def test_clicking_the_assistants_avatar_follows_its_cursor(open_page, make_user, fake_openai):
+    import threading
+
+    alice = make_user("alice")
+    canvas = create_canvas(alice, "Long", "document")
+    seed(canvas, "".join(f"Paragraph {n}: some words to fill a line.\n\n" for n in range(200)))
+    gate = threading.Event()
+    # Two edits out of alice's sight, streamed slowly: the turn stays a few seconds.
+    fake_openai.add_response(ToolCalls([ToolCall("edit_canvas", {"edits": [
+        {"find": "Paragraph 180: some words", "replace": "Paragraph 180: the assistant's words"},
+        {"find": "Paragraph 20: some words",
+         "replace": "Paragraph 20: " + "slowly written words " * 12},
+    ]})], arguments_chunk_size=2, chunk_delay=0.03, gate=gate))
+    page = open_page(alice, canvas, viewport={"width": 1280, "height": 700})
+    # (Its caret, with its name, stands in the line after what it wrote.)
+    far = page.locator(".cm-line", has_text="Paragraph 180: the assistant's")
+
+    send_chat(page, "Reword paragraphs 180 and 20")
+    avatar = page.locator("#participants .avatar-assistant")
+    expect(avatar).to_be_visible()
+    expect(avatar).to_have_accessible_name(re.compile(r"^✦ Assistant .*: follow$"))
+    # Followed while it is still reading: it has no cursor yet, so nothing moves.
+    avatar.click()
+    expect(avatar).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => canvasEditor.view.scrollDOM.scrollTop") == 0
+    gate.set()
+    # Its first edit lands far below: the editor goes there.
+    expect(far).to_be_in_viewport(timeout=15_000)
+    # Then it moves up to paragraph 20, and the editor follows it there.
+    expect(page.locator(".cm-line", has_text="Paragraph 20: slowly")).to_be_in_viewport(
+        timeout=15_000)
+    expect(far).not_to_be_in_viewport()
+    answer = wait_turn_over(canvas)
+    assert answer.status == Message.Status.DONE, answer.error
+    # It leaves when its turn is over; nobody is followed any more.
+    expect(avatar).to_have_count(0)
+    assert page.evaluate("() => canvasEditor.presence.following()") is None
+    assert_no_page_errors(page)
+
+
 def test_the_request_queue_is_shared_and_its_author_cancels_theirs(open_page, make_user,
                                                                    fake_openai):
     import threading
