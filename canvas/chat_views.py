@@ -91,7 +91,8 @@ def _start_turn(canvas: Canvas, author, text: str, shortcut: str,
         mine = Message.objects.create(canvas=canvas, author=author, text=text,
                                       shortcut=shortcut, selection=anchored)
         answer = Message.objects.create(canvas=canvas, is_assistant=True, reply_to=mine,
-                                        status=Message.Status.STREAMING)
+                                        status=Message.Status.STREAMING,
+                                        model=config.model_name())
         queue.enqueue(answer)  # it leaves the queue when its turn starts, maybe at once
         transaction.on_commit(lambda: dispatch(run_turn, answer.id))
     chat.send_message(mine, new=True)
@@ -131,12 +132,12 @@ def stop_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> Ht
 @login_required
 @require_POST
 def retry_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> HttpResponse:
-    """Ask again what a failed turn was asked: the same words, shortcut and selection, as
-    a new request (by whoever retries: the person who asked, or an editor)."""
-    failed = _turn(request, canvas_id, message_id, Role.COMMENTER)
-    asked = failed.reply_to
-    if failed.status != Message.Status.FAILED or asked is None:
-        return refuse("Only a request that failed can be tried again.")
+    """Ask again what a failed or stopped turn was asked: the same words, shortcut and
+    selection, as a new request (by whoever retries: the person who asked, or an editor)."""
+    ended = _turn(request, canvas_id, message_id, Role.COMMENTER)
+    if not ended.may_retry:
+        return refuse("Only a request that failed or was stopped can be tried again.")
+    asked = ended.reply_to
     shortcut = prompts.SHORTCUTS.get(asked.shortcut) if asked.shortcut else None
     _, membership = require_role(request.user, canvas_id, Role.COMMENTER)
     if shortcut and shortcut.edits and not membership.allows(Role.EDITOR):
@@ -146,7 +147,7 @@ def retry_turn(request: HttpRequest, canvas_id: uuid.UUID, message_id: int) -> H
         return refuse(config.NOT_CONFIGURED, status=503)
     if _rate_limited(request.user.pk):
         return refuse(TOO_QUICK, status=429)
-    _start_turn(failed.canvas, request.user, asked.text, asked.shortcut, asked.selection)
+    _start_turn(ended.canvas, request.user, asked.text, asked.shortcut, asked.selection)
     return HttpResponse(status=204)
 
 

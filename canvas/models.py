@@ -197,6 +197,9 @@ class Message(models.Model):
     summary = NulSafeTextField(blank=True)  # cut to 300 characters where it is made
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
     error = NulSafeTextField(blank=True)
+    # For assistant turns: the model that answered, shown beside "✦ Assistant"; empty where
+    # unknown (turns from before it was kept).
+    model = models.TextField(blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
@@ -222,6 +225,13 @@ class Message(models.Model):
     def __str__(self) -> str:
         who = "assistant" if self.is_assistant else str(self.author)
         return f"{who}: {self.text[:40]}"
+
+    @property
+    def may_retry(self) -> bool:
+        """An answer that failed, or that a person stopped, to a request that still exists:
+        Retry asks that request again."""
+        return (self.is_assistant and self.reply_to_id is not None
+                and self.status in (self.Status.FAILED, self.Status.CANCELLED))
 
 
 class Version(models.Model):

@@ -32,6 +32,7 @@ class VersionLabel:
     by_assistant: bool
     request: str  # the whole request of an assistant version, "" otherwise
     asked_by: str  # who made that request, "" when not known
+    model: str = ""  # the model of an assistant version's turn, "" when not known
 
 
 def describe(version: Version, turn_changed: bool = True) -> VersionLabel:
@@ -43,7 +44,8 @@ def describe(version: Version, turn_changed: bool = True) -> VersionLabel:
         request = version.turn.reply_to if version.turn else None
         asker = request.author.get_username() if request and request.author else ""
         return VersionLabel(_ASSISTANT_TITLES[reason], ASSISTANT, True,
-                            " ".join(request.text.split()) if request else "", asker)
+                            " ".join(request.text.split()) if request else "", asker,
+                            version.turn.model if version.turn else "")
     if reason in _ASSISTANT_TITLES:
         title = "Checkpoint" if before_nothing else _ASSISTANT_TITLES[reason]
         return VersionLabel(title, "Canvas" if before_nothing else ASSISTANT, not before_nothing,

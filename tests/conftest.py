@@ -15,7 +15,7 @@ import pytest
 from canvas.serving import uvicorn_command
 from tests.services import free_port, wait_for_port
 
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.browser_helpers"]
 
 ROOT = Path(__file__).resolve().parent.parent
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests

@@ -19,55 +19,21 @@ from canvas.services import create_canvas
 from collab import persistence
 from collab.persistence import load_text
 from tests.assistant.conftest import Human
-from tests.conftest import login_context, wait_htmx_idle, wait_until
+from tests.browser_helpers import (
+    MODEL,
+    assert_no_page_errors,
+    last_answer,
+    member,
+    send_chat,
+    wait_turn_over,
+)
+from tests.conftest import wait_htmx_idle, wait_until
 from tests.fakes.openai_server import Reply, ToolCall, ToolCalls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MODEL = "Fake Model"
 
-RECORDER = """
-window.__errors = [];
-window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
-window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));
-"""
-
-
-# --- fixtures and helpers --------------------------------------------------------------------
-
-
-@pytest.fixture
-def server(fake_openai, asgi_server_factory):
-    return asgi_server_factory(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test-key",
-                               CANVAS_MODEL=MODEL)
-
-
-@pytest.fixture
-def open_page(browser, server):
-    """Open the canvas page as a user, in a context of their own; contexts close at the end."""
-    contexts = []
-
-    def open_(user, canvas, viewport=None):
-        context = browser.new_context(base_url=server.url,
-                                      viewport=viewport or {"width": 1280, "height": 800})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        login_context(context, user, server.url)
-        context.add_init_script(RECORDER)
-        page = context.new_page()
-        page.goto(f"/canvases/{canvas.id}/")
-        page.wait_for_function("() => window.canvasEditor && window.canvasEditor.view")
-        expect(page.locator("#connection-status")).to_have_attribute("data-state", "connected")
-        page.wait_for_function("() => canvasEditor.isSynced()")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
-def member(canvas, user, role: str = "editor") -> None:
-    Membership.objects.create(canvas=canvas, user=user, role=role)
+# --- helpers (pages, the chat and turns come from tests/browser_helpers.py) --------------------
 
 
 def seed(canvas, text: str) -> None:
@@ -108,29 +74,6 @@ def put_caret_after(page, needle: str) -> None:
     }""", needle)
 
 
-def send_chat(page, text: str) -> None:
-    box = page.locator("#chat-text")
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-
-
-def last_answer(page):
-    return page.locator("#chat-messages li.chat-message.from-assistant").last
-
-
-def wait_turn_over(canvas, timeout: float = 30, after: Message | None = None) -> Message:
-    """The newest answer (newer than ``after``) once it has ended."""
-    def over():
-        answers = Message.objects.filter(canvas=canvas, is_assistant=True)
-        if after is not None:
-            answers = answers.filter(id__gt=after.id)
-        answer = answers.order_by("-id").first()
-        return answer if answer and answer.status != Message.Status.STREAMING else None
-
-    return wait_until(over, timeout=timeout, message="the assistant's turn to end")
-
-
 def comments_of(page) -> list[dict]:
     return page.evaluate("""() => canvasEditor.assistantUI.comments().map((c) => ({
         id: c.id, author: c.author, body: c.body, quote: c.quote, suggestion: c.suggestion,
@@ -147,12 +90,6 @@ def add_comment_through_ui(page, needle: str, body: str) -> None:
     box.fill(body)
     page.locator(".comment-form .comment-save").click()
     expect(page.locator(".comment-form")).to_have_count(0)
-
-
-def assert_no_page_errors(*pages) -> None:
-    for page in pages:
-        if not page.is_closed():
-            assert page.evaluate("() => window.__errors") == []
 
 
 def long_document(sections: int = 30) -> str:
@@ -710,6 +647,46 @@ def test_clicking_an_avatar_follows_that_persons_cursor(open_page, make_user):
     page_a.locator(".cm-content").press("End")
     expect(bob_avatar).to_have_attribute("aria-pressed", "false")
     assert_no_page_errors(page_a, page_b)
+
+
+def test_clicking_the_assistants_avatar_follows_its_cursor(open_page, make_user, fake_openai):
+    import threading
+
+    alice = make_user("alice")
+    canvas = create_canvas(alice, "Long", "document")
+    seed(canvas, "".join(f"Paragraph {n}: some words to fill a line.\n\n" for n in range(200)))
+    gate = threading.Event()
+    # Two edits out of alice's sight, streamed slowly: the turn stays a few seconds.
+    fake_openai.add_response(ToolCalls([ToolCall("edit_canvas", {"edits": [
+        {"find": "Paragraph 180: some words", "replace": "Paragraph 180: the assistant's words"},
+        {"find": "Paragraph 20: some words",
+         "replace": "Paragraph 20: " + "slowly written words " * 12},
+    ]})], arguments_chunk_size=2, chunk_delay=0.03, gate=gate))
+    page = open_page(alice, canvas, viewport={"width": 1280, "height": 700})
+    # (Its caret, with its name, stands in the line after what it wrote.)
+    far = page.locator(".cm-line", has_text="Paragraph 180: the assistant's")
+
+    send_chat(page, "Reword paragraphs 180 and 20")
+    avatar = page.locator("#participants .avatar-assistant")
+    expect(avatar).to_be_visible()
+    expect(avatar).to_have_accessible_name(re.compile(r"^✦ Assistant .*: follow$"))
+    # Followed while it is still reading: it has no cursor yet, so nothing moves.
+    avatar.click()
+    expect(avatar).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => canvasEditor.view.scrollDOM.scrollTop") == 0
+    gate.set()
+    # Its first edit lands far below: the editor goes there.
+    expect(far).to_be_in_viewport(timeout=15_000)
+    # Then it moves up to paragraph 20, and the editor follows it there.
+    expect(page.locator(".cm-line", has_text="Paragraph 20: slowly")).to_be_in_viewport(
+        timeout=15_000)
+    expect(far).not_to_be_in_viewport()
+    answer = wait_turn_over(canvas)
+    assert answer.status == Message.Status.DONE, answer.error
+    # It leaves when its turn is over; nobody is followed any more.
+    expect(avatar).to_have_count(0)
+    assert page.evaluate("() => canvasEditor.presence.following()") is None
+    assert_no_page_errors(page)
 
 
 def test_the_request_queue_is_shared_and_its_author_cancels_theirs(open_page, make_user,

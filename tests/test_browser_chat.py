@@ -15,87 +15,20 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from canvas.models import Membership, Message
+from canvas.models import Message
 from canvas.services import create_canvas
 from tests.assistant.conftest import Human
-from tests.conftest import login_context, wait_until
+from tests.browser_helpers import (
+    MODEL,
+    assert_no_page_errors,
+    last_answer,
+    member,
+    send_chat,
+    wait_turn_over,
+)
 from tests.fakes.openai_server import Error, Reply, ToolCall, ToolCalls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MODEL = "Fake Model"
-
-RECORDER = """
-window.__errors = [];
-window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
-window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));
-document.addEventListener('securitypolicyviolation',
-    (e) => window.__errors.push('CSP ' + e.violatedDirective));
-"""
-
-
-@pytest.fixture
-def server(fake_openai, asgi_server_factory):
-    return asgi_server_factory(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test-key",
-                               CANVAS_MODEL=MODEL)
-
-
-@pytest.fixture
-def open_page(browser, server):
-    """Open the canvas page as a user, in a context of their own."""
-    contexts = []
-
-    def open_(user, canvas, viewport=None, permissions=()):
-        context = browser.new_context(base_url=server.url,
-                                      viewport=viewport or {"width": 1280, "height": 800})
-        if permissions:
-            context.grant_permissions(list(permissions), origin=server.url)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        login_context(context, user, server.url)
-        context.add_init_script(RECORDER)
-        page = context.new_page()
-        page.goto(f"/canvases/{canvas.id}/")
-        page.wait_for_function("() => window.canvasEditor && window.canvasEditor.view")
-        expect(page.locator("#connection-status")).to_have_attribute("data-state", "connected")
-        expect(page.locator("#chat-panel")).to_have_attribute("ws-connect", re.compile("chat"))
-        page.wait_for_function("() => canvasEditor.isSynced()")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
-def member(canvas, user, role: str = "editor") -> None:
-    Membership.objects.create(canvas=canvas, user=user, role=role)
-
-
-def send_chat(page, text: str) -> None:
-    box = page.locator("#chat-text")
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-
-
-def last_answer(page):
-    return page.locator("#chat-messages li.chat-message.from-assistant").last
-
-
-def wait_turn_over(canvas, after: Message | None = None, timeout: float = 30) -> Message:
-    def over():
-        answers = Message.objects.filter(canvas=canvas, is_assistant=True)
-        if after is not None:
-            answers = answers.filter(id__gt=after.id)
-        answer = answers.order_by("-id").first()
-        return answer if answer and answer.status != Message.Status.STREAMING else None
-
-    return wait_until(over, timeout=timeout, message="the assistant's turn to end")
-
-
-def no_page_errors(*pages) -> None:
-    for page in pages:
-        assert page.evaluate("() => window.__errors") == []
 
 
 def chat_at_end(page) -> bool:
@@ -169,7 +102,7 @@ def test_the_chat_opens_at_the_newest_message_and_keeps_up_unless_scrolled_up(
         return list.scrollHeight - list.scrollTop - list.clientHeight <= 2;
     }""")
     expect(pill).to_be_hidden()
-    no_page_errors(page_a, page_b)
+    assert_no_page_errors(page_a, page_b, csp=True)
 
 
 # --- replies --------------------------------------------------------------------------------------
@@ -205,7 +138,7 @@ def test_replies_render_markdown_safely_and_code_blocks_copy(open_page, make_use
     expect(copy).to_have_text("Copied")
     assert page.evaluate("() => navigator.clipboard.readText()") == "print('héllo 世界')\n"
     expect(copy).to_have_text("Copy", timeout=5000)
-    no_page_errors(page)
+    assert_no_page_errors(page, csp=True)
 
 
 # --- what the assistant is doing ------------------------------------------------------------------
@@ -245,10 +178,35 @@ def test_the_bubble_says_what_the_assistant_is_doing(open_page, make_user, fake_
         re.compile(r"^Rewriting… [1-9]0%$"))
     answer = wait_turn_over(canvas, after=answer)
     assert answer.status == Message.Status.DONE, answer.error
-    no_page_errors(page_a, page_b)
+    assert_no_page_errors(page_a, page_b, csp=True)
 
 
 # --- retry, edit and resend -----------------------------------------------------------------------
+
+
+def retry_offered(asker, editor, viewer):
+    """The asker's Retry on the last answer, once the asker and an editor see it and a viewer
+    does not."""
+    expect(last_answer(editor).locator("[data-retry-turn]")).to_be_visible()
+    expect(last_answer(viewer).locator("[data-retry-turn]")).to_be_hidden()
+    retry = last_answer(asker).locator("[data-retry-turn]")
+    expect(retry).to_be_visible()
+    return retry
+
+
+def retry_asks_again(retry, fake_openai, ended: Message, pages, asked_text: str,
+                     reply_part: str) -> None:
+    """Click Retry on the turn that ended: the same request is asked again, as a new message
+    everyone sees, and its answer (the model's next one, holding ``reply_part``) arrives."""
+    retry.click()
+    answer = wait_turn_over(ended.canvas, after=ended)
+    assert answer.status == Message.Status.DONE, answer.error
+    for page in pages:
+        expect(last_answer(page)).to_contain_text(reply_part)
+        asked = page.locator("#chat-messages li.from-person")
+        expect(asked).to_have_count(2)
+        expect(asked.last).to_contain_text(asked_text)
+    assert fake_openai.chat_requests[-1].messages[-1]["content"].endswith(asked_text)
 
 
 def test_a_failed_turn_can_be_retried_by_the_asker_and_editors(open_page, make_user,
@@ -269,23 +227,48 @@ def test_a_failed_turn_can_be_retried_by_the_asker_and_editors(open_page, make_u
         expect(last_answer(page)).to_have_attribute("data-status", "failed")
         expect(last_answer(page).locator(".chat-error")).to_be_visible()
     # Carol asked, Alice edits: both may retry; Vera only reads.
-    expect(last_answer(page_a).locator("[data-retry-turn]")).to_be_visible()
-    expect(last_answer(page_v).locator("[data-retry-turn]")).to_be_hidden()
-    retry = last_answer(page_c).locator("[data-retry-turn]")
-    expect(retry).to_be_visible()
+    retry = retry_offered(asker=page_c, editor=page_a, viewer=page_v)
 
     fake_openai.add_response(Reply(text="Quiet world, 世界 — the second try."))
-    retry.click()
-    answer = wait_turn_over(canvas, after=failed)
-    assert answer.status == Message.Status.DONE, answer.error
-    for page in (page_c, page_a, page_v):
-        expect(last_answer(page)).to_contain_text("the second try")
-        asked = page.locator("#chat-messages li.from-person")
-        expect(asked).to_have_count(2)
-        expect(asked.last).to_contain_text("Write a haiku about 世界")
-    assert fake_openai.chat_requests[-1].messages[-1]["content"].endswith(
-        "Write a haiku about 世界")
-    no_page_errors(page_c, page_a, page_v)
+    retry_asks_again(retry, fake_openai, failed, (page_c, page_a, page_v),
+                     "Write a haiku about 世界", "the second try")
+    assert_no_page_errors(page_c, page_a, page_v, csp=True)
+
+
+def test_a_stopped_turn_offers_retry_and_retry_runs_it_again(open_page, make_user,
+                                                              fake_openai):
+    alice, bob, vera = make_user("alice"), make_user("bob"), make_user("vera")
+    canvas = create_canvas(alice, "Stop and retry", "document")
+    member(canvas, bob)
+    member(canvas, vera, "viewer")
+    # An answer that would go on for ever, until Alice stops it.
+    fake_openai.add_response(Reply(text="Once upon a time", endless=True,
+                                   endless_text=" and then", chunk_delay=0.05))
+    page_a = open_page(alice, canvas)
+    page_b = open_page(bob, canvas)
+    page_v = open_page(vera, canvas)
+
+    send_chat(page_a, "Tell a story about 世界")
+    expect(last_answer(page_a).locator(".chat-text")).to_contain_text("Once upon a time")
+    stop = last_answer(page_a).locator("[data-stop-turn]")
+    expect(last_answer(page_a).locator("[data-retry-turn]")).to_have_count(0)
+    stop.click()
+    stopped = wait_turn_over(canvas)
+    assert stopped.status == Message.Status.CANCELLED
+    for page in (page_a, page_b, page_v):
+        expect(last_answer(page)).to_have_attribute("data-status", "cancelled")
+        expect(last_answer(page).locator("[data-summary]")).to_contain_text("Stopped")
+        expect(last_answer(page).locator("[data-stop-turn]")).to_have_count(0)
+    # Like a failed turn: the asker and editors may retry, a viewer only reads.
+    retry = retry_offered(asker=page_a, editor=page_b, viewer=page_v)
+
+    fake_openai.add_response(Reply(text="A short story, 世界, told in full this time."))
+    retry_asks_again(retry, fake_openai, stopped, (page_a, page_b, page_v),
+                     "Tell a story about 世界", "told in full this time")
+    for page in (page_a, page_b, page_v):
+        expect(last_answer(page).locator("[data-retry-turn]")).to_have_count(0)
+    assert len(fake_openai.chat_requests) == 2
+    assert_no_page_errors(page_a, page_b, page_v, csp=True)
 
 
 def test_a_person_can_edit_and_resend_their_own_message(open_page, make_user, fake_openai):
@@ -323,7 +306,7 @@ def test_a_person_can_edit_and_resend_their_own_message(open_page, make_user, fa
     assert resent.selection["quote"] == "café"
     expect(page_b.locator("#chat-messages li.from-person").last).to_contain_text(
         "Translate this word")
-    no_page_errors(page_a, page_b)
+    assert_no_page_errors(page_a, page_b, csp=True)
 
 
 # --- one identity, one time format ----------------------------------------------------------------
@@ -354,7 +337,32 @@ def test_the_assistant_has_one_name_and_times_say_just_now(open_page, make_user,
     Message.objects.filter(canvas=canvas).update(created=timezone.now() - timedelta(minutes=5))
     page.reload()
     expect(last_answer(page).locator("time")).to_have_text("5 min ago")
-    no_page_errors(page)
+    assert_no_page_errors(page, csp=True)
+
+
+
+def test_each_answer_names_the_model_that_gave_it(open_page, make_user, fake_openai):
+    alice = make_user("alice")
+    canvas = create_canvas(alice, "Models", "document")
+    for model, text in (("", "From before models were kept."), ("older-model", "From older.")):
+        asked = Message.objects.create(canvas=canvas, author=alice, text="Hello?")
+        Message.objects.create(canvas=canvas, is_assistant=True, reply_to=asked, text=text,
+                               model=model)
+    fake_openai.add_response(Reply(text="From today's model."))
+    page = open_page(alice, canvas)
+
+    send_chat(page, "Hello again")
+    expect(last_answer(page)).to_have_attribute("data-status", "done")
+    answers = page.locator("#chat-messages li.from-assistant")
+    expect(answers.locator(".chat-author")).to_have_text(["✦ Assistant"] * 3)
+    unknown, older, today = answers.nth(0), answers.nth(1), answers.nth(2)
+    expect(unknown.locator(".chat-author-detail")).to_have_count(0)  # not known: nothing
+    expect(older.locator(".chat-author-detail")).to_have_text("older-model")
+    expect(today.locator(".chat-author-detail")).to_have_text(MODEL)
+    page.reload()
+    expect(answers.nth(1).locator(".chat-author-detail")).to_have_text("older-model")
+    expect(answers.nth(2).locator(".chat-author-detail")).to_have_text(MODEL)
+    assert_no_page_errors(page, csp=True)
 
 
 # --- shortcuts ------------------------------------------------------------------------------------
@@ -399,4 +407,4 @@ def test_shortcuts_are_grouped_and_length_is_a_slider(open_page, make_user, fake
     page.locator("#shortcuts > summary").click()
     expect(length).to_have_attribute("aria-valuetext", "Keep current")
     expect(apply).to_be_disabled()
-    no_page_errors(page)
+    assert_no_page_errors(page, csp=True)

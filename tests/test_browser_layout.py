@@ -260,3 +260,49 @@ def test_code_canvases_name_their_views_like_documents(new_context):
     create_canvas(page, "App", "code", "jsx")
     expect(page.locator("#preview-tabs .view-toggle-button")).to_have_text(
         ["Edit", "Split", "Preview"])
+
+
+def same_row(page, one: str, other: str) -> bool:
+    """Whether two elements sit side by side in one row: each one's middle is within the other's
+    height, and they do not overlap across."""
+    a, b = page.locator(one).bounding_box(), page.locator(other).bounding_box()
+    return (b["y"] <= a["y"] + a["height"] / 2 <= b["y"] + b["height"]
+            and a["y"] <= b["y"] + b["height"] / 2 <= a["y"] + a["height"]
+            and (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]))
+
+
+@pytest.mark.parametrize("width", [1440, 800])
+def test_last_ai_edit_shares_the_view_tabs_row_on_code_canvases(new_context, width):
+    owner = new_context(viewport={"width": width, "height": 800}).new_page()
+    sign_up(owner, f"coder{width}")
+    create_canvas(owner, "Widget", "code", "jsx")
+    owner.wait_for_function("() => window.canvasEditor")
+    toggle = owner.locator("#editor-toolbar .last-turn-toggle")
+    views = "#editor-toolbar .view-toggle"
+    expect(owner.locator(views)).to_be_visible()
+    expect(toggle).to_be_hidden()  # an empty canvas has no AI edit to show
+    owner.locator(".cm-content").click()
+    owner.keyboard.type("export default () => <p>hi</p>;")
+    expect(toggle).to_be_visible()
+    # One toolbar row: the toggles, then the views, as on documents.
+    assert same_row(owner, "#editor-toolbar .last-turn-toggle", views)
+    assert same_row(owner, "#editor-toolbar .authors-toggle", views)
+    in_order = owner.locator("#editor-toolbar").locator(
+        ".last-turn-toggle, .authors-toggle, .view-toggle")
+    expect(in_order).to_have_class([re.compile("last-turn-toggle"), re.compile("authors-toggle"),
+                                 "view-toggle"])
+    # The views still switch the layout.
+    owner.locator("#preview-tabs [data-preview-mode=split]").click()
+    expect(owner.locator("#preview-root")).to_be_visible()
+    assert same_row(owner, "#editor-toolbar .last-turn-toggle", views)
+    link = invite_link(owner, "viewer")
+
+    viewer = new_context(viewport={"width": width, "height": 800}).new_page()
+    sign_up(viewer, f"watcher{width}")
+    viewer.goto(link)
+    viewer.click("#invitation button[type=submit]")
+    viewer.wait_for_function("() => window.canvasEditor")
+    expect(viewer.locator("#editor-toolbar .view-toggle-button")).to_have_text(
+        ["Source", "Split", "Preview"])
+    expect(viewer.locator("#editor-toolbar .authors-toggle")).to_be_visible()
+    expect(viewer.locator(".last-turn-toggle")).to_have_count(0)

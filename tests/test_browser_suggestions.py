@@ -15,24 +15,12 @@ from playwright.sync_api import expect
 from canvas.models import AssistantPolicy, Canvas
 from canvas.services import create_canvas
 from collab.persistence import load_text
-from tests import test_browser_assistant as assistant_pages
+from tests.browser_helpers import assert_no_page_errors, member, send_chat, wait_turn_over
 from tests.conftest import wait_htmx_idle, wait_until
 from tests.fakes.openai_server import ToolCall, ToolCalls
-from tests.test_browser_assistant import (
-    assert_no_page_errors,
-    member,
-    put_caret_after,
-    seed,
-    send_chat,
-    text_of,
-    wait_turn_over,
-)
+from tests.test_browser_assistant import put_caret_after, seed, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The same fixtures as the assistant's browser tests: a server on the fake model, pages.
-server = assistant_pages.server
-open_page = assistant_pages.open_page
 
 TEXT = ("Our cafe opens at nine every day.\n\n"
         "The coffee is strong and the cakes are sweet and the staff is kind.\n\n"

@@ -242,6 +242,24 @@ def test_a_held_back_rewrite_is_listed_as_a_proposal_with_its_request(client, ca
     assert '<p class="version-request" title="Fix typos">' in page
 
 
+
+def test_an_assistant_version_names_the_model_of_its_turn_when_known(client, cast):
+    from canvas.models import Message
+
+    Human(cast.canvas.id, f"user:{cast.owner.pk}").insert(0, "Text.\n")
+    for model, text in (("model-x", "x\n"), ("", "y\n")):
+        request = Message.objects.create(canvas=cast.canvas, author=cast.owner, text="Go")
+        turn = Message.objects.create(canvas=cast.canvas, is_assistant=True, reply_to=request,
+                                      model=model)
+        versions.make_version(cast.canvas.id, Version.Reason.PROPOSAL, text=text, turn=turn)
+    client.force_login(cast.owner)
+    page = timeline_of(client, cast.canvas)
+    assert page.count('<span class="version-author assistant">✦ Assistant</span>') == 2
+    # The older turn's model is not known: its version names no model.
+    assert page.count('class="version-model"') == 1
+    assert '<span class="version-model">model-x</span>' in page
+
+
 # --- versions and authors ---------------------------------------------------------------------
 
 def test_manual_save_records_its_author_and_name(client, cast):

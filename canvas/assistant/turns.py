@@ -145,7 +145,8 @@ class TurnRunner:
                          "canvas; ask again to continue.")
             return
         message.started = message.heartbeat = timezone.now()
-        message.save(update_fields=["started", "heartbeat"])
+        message.model = config.model_name()  # the model this worker asks, for the chat to name
+        message.save(update_fields=["started", "heartbeat", "model"])
         try:
             self._wait_for_turn()
             self._run()

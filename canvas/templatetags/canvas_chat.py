@@ -7,7 +7,6 @@ import json
 from django import template
 from django.utils.safestring import SafeString
 
-from canvas.assistant import config
 from canvas.chat_markdown import render_reply, render_request
 from canvas.models import Message
 
@@ -24,12 +23,6 @@ def reply_html(text: str) -> SafeString:
 def request_html(text: str) -> SafeString:
     """A person's message as sanitized HTML, line breaks kept (canvas/chat_markdown.py)."""
     return render_request(text or "")
-
-
-@register.simple_tag
-def assistant_model() -> str:
-    """The model behind "✦ Assistant", shown beside the name."""
-    return config.model_name()
 
 
 @register.filter

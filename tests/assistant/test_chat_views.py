@@ -181,12 +181,19 @@ def test_the_asker_may_retry_other_commenters_and_viewers_may_not(client, cast, 
     assert Message.objects.filter(is_assistant=False, author=cast.commenter).count() == 2
 
 
-def test_only_failed_turns_are_retried(owner_client, cast, model):
+def test_only_failed_and_stopped_turns_are_retried(owner_client, cast, model):
     answer = failed_turn(cast.canvas, cast.owner)
-    Message.objects.filter(id=answer.id).update(status=Message.Status.DONE)
-    response = retry(owner_client, answer)
-    assert response.status_code == 400 and "failed" in response.content.decode()
+    for status in (Message.Status.DONE, Message.Status.STREAMING):
+        Message.objects.filter(id=answer.id).update(status=status)
+        response = retry(owner_client, answer)
+        assert response.status_code == 400 and "failed or was stopped" in response.content.decode()
     assert Message.objects.count() == 2
+    Message.objects.filter(id=answer.id).update(status=Message.Status.CANCELLED)
+    model.add_response(Reply(text="Tidied."))
+    assert retry(owner_client, answer).status_code == 204
+    again = Message.objects.filter(is_assistant=True).latest("id")
+    assert again.reply_to.text == "Tidy the intro"
+    assert wait_done(again.id).text == "Tidied."
 
 
 def test_a_commenter_cannot_retry_a_shortcut_that_edits(client, cast, model):
@@ -197,18 +204,39 @@ def test_a_commenter_cannot_retry_a_shortcut_that_edits(client, cast, model):
 
 
 def test_messages_name_the_assistant_and_render_markdown(owner_client, cast, settings):
-    settings.CANVAS_MODEL = "model-x"
+    settings.CANVAS_MODEL = "model-now"
     asked = Message.objects.create(canvas=cast.canvas, author=cast.owner, text="a\nb *c*")
     Message.objects.create(canvas=cast.canvas, is_assistant=True, reply_to=asked,
-                           text="**Tip:** `x`")
+                           text="**Tip:** `x`", model="model-x")
     page = owner_client.get(reverse("canvas_page", args=[cast.canvas.id])).content.decode()
     assert '<strong class="chat-author">✦ Assistant</strong>' in page
+    # The model that answered, as stored with the answer, not the one configured now.
     assert '<span class="chat-author-detail">model-x</span>' in page
+    assert "model-now" not in page
     assert "<strong>Tip:</strong> <code>x</code>" in page
     assert "<p>a<br>\nb <em>c</em></p>" in page
     assert f'data-author-id="{cast.owner.id}"' in page and "Edit and resend" in page
     # The browser marks this person's own requests by it (frontend/src/chat/ownership.js).
     assert f'aria-label="Chat" data-user-id="{cast.owner.id}"' in page
+
+
+def test_a_turn_keeps_the_model_that_answered_and_older_turns_name_none(owner_client, cast,
+                                                                         model, settings):
+    from canvas.chat import render_message
+
+    model.add_response(Reply(text="Hello"))
+    post(owner_client, cast.canvas, text="Hi")
+    answer = wait_done(Message.objects.get(is_assistant=True).id)
+    assert answer.model == settings.CANVAS_MODEL
+    settings.CANVAS_MODEL = "a-later-model"
+    html = render_message(answer)
+    assert f'<span class="chat-author-detail">{answer.model}</span>' in html
+    assert "a-later-model" not in html
+    # An answer from before the model was kept: the name alone, no detail.
+    Message.objects.filter(id=answer.id).update(model="")
+    html = render_message(Message.objects.get(id=answer.id))
+    assert '<strong class="chat-author">✦ Assistant</strong>' in html
+    assert "chat-author-detail" not in html
 
 
 def test_an_answer_says_waiting_only_behind_another(owner_client, cast):

@@ -170,6 +170,57 @@ def test_each_error_is_shown_at_its_line_and_fix_sends_it_to_the_model(
     expect(folded.locator("pre")).to_contain_text("about to fail")
 
 
+def uncovered(locator) -> bool:
+    """Whether the middle of the element is the element itself (nothing drawn over it)."""
+    return locator.evaluate("""(el) => { const r = el.getBoundingClientRect();
+        const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return el === top || el.contains(top); }""")
+
+
+def overlaps(one: dict, other: dict) -> bool:
+    return not (one["x"] + one["width"] <= other["x"] or other["x"] + other["width"] <= one["x"]
+                or one["y"] + one["height"] <= other["y"]
+                or other["y"] + other["height"] <= one["y"])
+
+
+def test_a_failed_fix_says_why_beside_its_button_and_leaves_the_console_usable(
+        make_user, preview_page, live_server_url):
+    """The session server has no model: the request is refused, and the refusal is shown in
+    the error panel, not in a corner notice over the Console's buttons."""
+    owner = make_user("unlucky")
+    canvas = create_canvas(owner, "No model", "code", "jsx")
+    page = preview_page(owner, canvas, base=app_base(live_server_url))
+    before = current_run(page)
+    set_code(page, TIMER)
+    wait_error(page, before)
+    console = page.locator("#preview-root [data-preview-console]")
+    expect(console.locator("[data-preview-console-count]")).to_have_text("2")
+    console.locator("summary").click()
+    expect(console).to_contain_text("about to fail")
+
+    panel = page.locator("#preview-root [data-preview-error]")
+    fix = panel.locator("[data-preview-fix]")
+    fix.click()
+    note = panel.locator("[data-preview-fix-note]")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("No model is connected")
+    expect(fix).to_have_text("Fix with assistant")  # and it may be tried again
+    expect(fix).to_be_enabled()
+    expect(page.locator("#notices .notice")).to_have_count(0)
+    # The Console's buttons stay in the open, clear of the notice, and work.
+    clear = console.locator("[data-preview-console-clear]")
+    summary = console.locator("summary")
+    for button in (clear, summary):
+        assert not overlaps(note.bounding_box(), button.bounding_box())
+        assert uncovered(button)
+    clear.click()
+    expect(console.locator("[data-preview-console-count]")).to_have_text("0")
+    summary.click()
+    expect(console).not_to_have_attribute("open", "")
+    expect(note).to_be_visible()  # said until the next error or the next try
+    assert Message.objects.filter(canvas=canvas).count() == 0
+
+
 def test_a_console_flood_is_rate_limited(make_user, preview_page):
     """10,000 console.error calls reach the page as a few dozen lines and a count of the rest."""
     owner = make_user("flooder")

@@ -162,6 +162,17 @@ def test_import_map_hash_in_the_csp_matches_the_served_map(settings):
     assert "t0k3n" not in html  # the token travels in the URL only, never in a response
 
 
+def test_the_frame_and_the_export_show_no_template_text():
+    """What the templates say to their readers stays out of the page (a multi-line {# #} does
+    not: Django prints it, and the app showed it above its own content)."""
+    frame = frame_response(Client()).content.decode()
+    standalone = build_standalone("export default () => <p>hi</p>;", "jsx", "T")
+    for html in (frame, standalone):
+        body = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+        assert "{#" not in body and "#}" not in body and "{%" not in body
+        assert "A quiet default look" not in body
+
+
 def test_the_app_embeds_the_frame_with_the_same_sandbox_tokens_only():
     """Regression guard (research test 28) on the parent code that creates the iframe."""
     source = (ROOT / "frontend/src/preview/frame-host.js").read_text()

@@ -15,11 +15,11 @@ from canvas.models import AssistantPolicy, Canvas, Membership
 from canvas.publish import services as publishing
 from canvas.services import create_canvas
 from tests.assistant.conftest import Human
+from tests.browser_helpers import MODEL, send_chat, wait_turn_over
 from tests.conftest import login_context, wait_htmx_idle, wait_until
 from tests.fakes.openai_server import ToolCall, ToolCalls
 from tests.preview.helpers import app_base
 from tests.publish.test_publish_browser import in_thread, public_url
-from tests.test_browser_assistant import MODEL, send_chat, wait_turn_over
 
 pytestmark = [pytest.mark.screenshots, pytest.mark.django_db(transaction=True)]
 

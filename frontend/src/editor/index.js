@@ -75,29 +75,28 @@ export async function mountEditor(mount) {
     ],
   });
   presence.attachEditor(editor.view, ytext);
+  const toolbar = document.getElementById("editor-toolbar");
   assistantUI.attach(editor.view, {
     panelElement: document.getElementById("comments-panel"),
     area: document.getElementById("canvas-area"),
     overlay: document.getElementById("draft-overlay"),
-    toolbar: document.getElementById("editor-toolbar"),
+    toolbar,
   });
   // Viewers get no "✦ Last AI edit": it is a tool for the people who work on the text.
   if (config.role !== "viewer") {
-    setupLastTurnToggle({
-      toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
-      canvasId: config.canvasId, notify,
-    });
+    setupLastTurnToggle({ toolbar, view: editor.view, ytext, canvasId: config.canvasId, notify });
   }
-  setupAuthorsToggle({
-    toolbar: document.getElementById("editor-toolbar"), view: editor.view, ytext,
-    canvasId: config.canvasId, notify,
-  });
+  setupAuthorsToggle({ toolbar, view: editor.view, ytext, canvasId: config.canvasId, notify });
   const markdownView = config.kind === "document"
     ? setupMarkdownView({
-      mount, editorPane, toolbar: document.getElementById("editor-toolbar"), ytext, readOnly: config.readOnly,
+      mount, editorPane, toolbar, ytext, readOnly: config.readOnly,
       editorView: editor.view, writing,
     })
     : null;
+  // A code canvas's view tabs come with the page, in this toolbar: moved after the toggles, so the
+  // row reads as on documents ("✦ Last AI edit", Authors, then the views).
+  const codeViews = document.getElementById("preview-tabs");
+  if (codeViews && toolbar?.contains(codeViews)) toolbar.append(codeViews);
 
   sync.onTerminal((event) => {
     editor.setReadOnly(true);

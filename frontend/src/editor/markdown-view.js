@@ -6,7 +6,7 @@ import { Marked } from "marked";
 import DOMPurify from "dompurify";
 
 export const VIEWS = ["edit", "split", "preview"];
-// The same names as the code canvases' tabs (templates/preview/_panel.html); people who cannot
+// The same names as the code canvases' tabs (templates/preview/_tabs.html); people who cannot
 // edit see "Read" rather than an "Edit" they cannot use (code canvases say "Source": there the
 // first tab is the source; here it is the writing view, with the source behind "Markdown").
 const LABELS = { edit: "Edit", split: "Split", preview: "Preview" };

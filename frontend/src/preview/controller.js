@@ -375,6 +375,15 @@ export class PreviewController {
       fix.textContent = fix.dataset.label;
       fix.disabled = !this.canEdit;
     }
+    for (const note of this.root.querySelectorAll("[data-preview-fix-note]")) this.sayWhyFixFailed(note, "");
+  }
+
+  /** Why "Fix with assistant" failed, in the panel of its button (or nothing: hide it). */
+  sayWhyFixFailed(note, text) {
+    if (!note) return;
+    note.textContent = text;
+    note.hidden = !text;
+    if (text) note.scrollIntoView({ block: "nearest" }); // the error panel may scroll
   }
 
   gotoError() {
@@ -426,15 +435,18 @@ export class PreviewController {
     if (!this.error || !this.canEdit) return;
     const text = buildFixMessage({ error: this.error, code: this.text(), language: this.language, consoleTail: this.consoleEntries });
     button.disabled = true;
-    // Said on the button, not in a corner notice: one would cover the Console's buttons.
+    // Said on the button, or under it in its panel, not in a corner notice: one would cover the
+    // Console's buttons.
+    const note = button.closest("[data-preview-error], [data-preview-hang]")?.querySelector("[data-preview-fix-note]");
+    this.sayWhyFixFailed(note, "");
     const label = button.textContent;
     let said = label;
     try {
       const result = await sendToAssistant(this.messagesUrl, text);
       said = result.ok ? "Sent to the chat ✓" : label;
-      if (!result.ok) notify(result.text, "error");
+      if (!result.ok) this.sayWhyFixFailed(note, result.text);
     } catch {
-      notify("Could not reach the server. Try again.", "error");
+      this.sayWhyFixFailed(note, "Could not reach the server. Try again.");
     } finally {
       button.textContent = said;
       button.disabled = said !== label; // once per error: a new error brings the button back
