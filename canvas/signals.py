@@ -1,5 +1,7 @@
 """Telling open connections that someone's access changed, so it takes effect at once."""
 
+import time
+
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -62,7 +64,19 @@ def checkpoint_after_pause(sender, canvas_id: str, text: str, user_id: int | Non
     versions.checkpoint(canvas_id, text, user_id)
 
 
+#: The canvas list's "last changed" needs no finer grain than this: an UPDATE per stored
+#: batch was a fifth of the write loop's work with fifty people typing.
+TOUCH_EVERY = 1.0
+_touched: dict[str, float] = {}
+
+
 @receiver(updates_appended)
 def canvas_changed(sender, room: str, **kwargs) -> None:
-    """The canvas list sorts by the last change: the text's too."""
+    """The canvas list sorts by the last change: the text's too (to the second)."""
+    now = time.monotonic()
+    if now - _touched.get(room, now - TOUCH_EVERY) < TOUCH_EVERY:
+        return
+    if len(_touched) > 10_000:
+        _touched.clear()
+    _touched[room] = now
     Canvas.objects.filter(id=room).update(updated=timezone.now())
