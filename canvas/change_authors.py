@@ -22,7 +22,6 @@ from diff_match_patch import diff_match_patch
 from pycrdt import Doc, Text
 
 from collab import persistence
-from collab.models import DocUpdate
 from collab.yjs_positions import Positions, blocks_of_update, deletions_of_update
 
 from . import provenance, versions
@@ -93,24 +92,20 @@ def _merged(changes: list[Change]) -> list[Change]:
 def _writers_between(canvas_id: str, since: datetime | None,
                      until: datetime | None) -> tuple[set[str], set[str]]:
     """(origins that inserted, origins that deleted) in the updates logged in the window."""
-    rows = DocUpdate.objects.filter(canvas_id=canvas_id)
-    if since is not None:
-        rows = rows.filter(created__gt=since)
-    if until is not None:
-        rows = rows.filter(created__lte=until)
-    origins = set(rows.values_list("origin", flat=True).distinct())
-    if len(origins) <= 1 or rows.count() > MAX_ROWS_READ:
+    origins = persistence.log_origins(canvas_id, after=since, until=until)
+    if len(origins) <= 1 or persistence.log_count(canvas_id, after=since,
+                                                  until=until) > MAX_ROWS_READ:
         return origins, origins
     inserters: set[str] = set()
     deleters: set[str] = set()
-    for origin, data in rows.values_list("origin", "data").iterator(chunk_size=500):
+    for entry in persistence.log_entries(canvas_id, after=since, until=until):
+        origin, data = entry.origin, entry.data
         if origin in inserters and origin in deleters:
             continue
         try:
-            if any(b.kind == "item" for bs in blocks_of_update(bytes(data)).values()
-                   for b in bs):
+            if any(b.kind == "item" for bs in blocks_of_update(data).values() for b in bs):
                 inserters.add(origin)
-            if deletions_of_update(bytes(data)):
+            if deletions_of_update(data):
                 deleters.add(origin)
         except (ValueError, IndexError):
             continue

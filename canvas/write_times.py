@@ -8,7 +8,7 @@ is when the tab that wrote them started writing.
 
 from __future__ import annotations
 
-from collab.models import ClientOrigin, DocUpdate
+from collab import persistence
 from collab.yjs_positions import blocks_of_update
 
 #: Times are kept to the minute: the hover says "3 min ago", and the answer stays small.
@@ -20,17 +20,14 @@ def write_times(canvas_id: str) -> dict[int, list[list[int]]]:
     (up to the next pair's) were written at that time, to the minute."""
     times: dict[int, list[list[int]]] = {}
     covered: dict[int, int] = {}  # client id → clocks below this already have a time
-    for client, created in ClientOrigin.objects.filter(canvas_id=canvas_id) \
-            .values_list("client_id", "created"):
+    for client, created in persistence.clients_first_seen(canvas_id).items():
         times[client] = [[0, _ms(created)]]
-    rows = DocUpdate.objects.filter(canvas_id=canvas_id).order_by("seq") \
-        .values_list("created", "data")
-    for created, data in rows.iterator(chunk_size=500):
+    for entry in persistence.log_entries(canvas_id):
         try:
-            blocks = blocks_of_update(bytes(data))
+            blocks = blocks_of_update(entry.data)
         except (ValueError, IndexError):
             continue
-        at = _ms(created)
+        at = _ms(entry.created)
         for client, client_blocks in blocks.items():
             for block in client_blocks:
                 start, end = max(block.clock, covered.get(client, 0)), block.clock + block.length

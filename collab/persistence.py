@@ -7,6 +7,7 @@ All functions here are synchronous and touch the database: call them from a thre
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -108,6 +109,62 @@ def _new_origins(canvas_id: str, items: list[tuple[bytes, str]],
             if (canvas_id, client) not in _known and client not in found:
                 found[client] = "system" if client == server_client else origin
     return found
+
+
+# --- reading the log: what the app may know of who changed what, and when -----------------
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One stored update: who sent it (its origin), when it was stored, its bytes."""
+
+    origin: str
+    created: datetime
+    data: bytes
+
+
+def _log(canvas_id: str, after: datetime | None, until: datetime | None,
+         origin_prefix: str):
+    rows = DocUpdate.objects.filter(canvas_id=canvas_id)
+    if after is not None:
+        rows = rows.filter(created__gt=after)
+    if until is not None:
+        rows = rows.filter(created__lte=until)
+    if origin_prefix:
+        rows = rows.filter(origin__startswith=origin_prefix)
+    return rows
+
+
+def log_entries(canvas_id: str, *, after: datetime | None = None,
+                until: datetime | None = None, origin_prefix: str = "",
+                newest_first: bool = False, limit: int | None = None) -> Iterator[LogEntry]:
+    """The updates stored since the last compaction, stored after ``after`` and up to
+    ``until``, from origins starting with ``origin_prefix``, oldest first (or newest first),
+    at most ``limit``. Read in chunks: a long log is never held at once. Compaction folds
+    the log into the state, so what it returns is recent history, never all of it."""
+    rows = _log(canvas_id, after, until, origin_prefix) \
+        .order_by("-seq" if newest_first else "seq").values_list("origin", "created", "data")
+    if limit is not None:
+        rows = rows[:limit]
+    for origin, created, data in rows.iterator(chunk_size=500):
+        yield LogEntry(origin, created, bytes(data))
+
+
+def log_origins(canvas_id: str, *, after: datetime | None = None,
+                until: datetime | None = None, origin_prefix: str = "") -> set[str]:
+    """The origins of the updates ``log_entries`` would return."""
+    return set(_log(canvas_id, after, until, origin_prefix)
+               .values_list("origin", flat=True).distinct())
+
+
+def log_count(canvas_id: str, *, after: datetime | None = None,
+              until: datetime | None = None) -> int:
+    return _log(canvas_id, after, until, "").count()
+
+
+def clients_first_seen(canvas_id: str) -> dict[int, datetime]:
+    """When each client id of the canvas first wrote (its provenance record's time)."""
+    return dict(ClientOrigin.objects.filter(canvas_id=canvas_id)
+                .values_list("client_id", "created"))
 
 
 def client_origins(canvas_id: str, clients: set[int] | None = None) -> dict[int, str]:

@@ -38,3 +38,12 @@ def test_the_check_sees_an_import_when_there_is_one(tmp_path):
     source = tmp_path / "m.py"
     source.write_text("import os\nfrom canvas.models import Canvas\nfrom . import x\n")
     assert imported_modules(source) == {"os", "canvas.models"}
+
+
+def test_the_app_reads_documents_through_collabs_api_not_its_tables():
+    """Only the room model (which extends collab's AbstractRoom) and the admin know collab's
+    tables; everything else reads through collab.persistence and collab.peer."""
+    allowed = {"canvas/models.py", "canvas/admin.py"}
+    readers = {str(path.relative_to(ROOT)) for path in sources("canvas")
+               if "collab.models" in imported_modules(path)}
+    assert readers <= allowed, sorted(readers - allowed)

@@ -16,8 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from pycrdt import Doc, Text
 
-from collab import presence_board
-from collab.models import DocUpdate
+from collab import persistence, presence_board
 from collab.yjs_positions import Positions, blocks_of_update
 
 RECENT_SECONDS = 300
@@ -106,9 +105,8 @@ def observe(canvas_id: str, doc: Doc, since: float = RECENT_SECONDS) -> Room:
     """The room as the presence board and the update log tell it, placed in ``doc``."""
     board = presence_board.read(canvas_id)
     after = timezone.now() - timedelta(seconds=since)
-    rows = list(DocUpdate.objects.filter(canvas_id=canvas_id, created__gte=after,
-                                         origin__startswith="user:")
-                .order_by("-seq").values_list("origin", "data", "created")[:500])
+    rows = [(e.origin, e.data, e.created) for e in persistence.log_entries(
+        canvas_id, after=after, origin_prefix="user:", newest_first=True, limit=500)]
     if not board and not rows:
         return Room("", {})  # nobody here, nothing recent: spare reading the document's blocks
     positions = Positions(doc.get("content", type=Text))
@@ -196,9 +194,8 @@ def describe(canvas_id: str, doc: Doc, code: bool, asker_id: int | None = None,
 
 def writers_since(canvas_id: str, since: datetime) -> list[str]:
     """The names of the people whose edits reached the canvas since ``since``."""
-    ids = {int(origin[5:]) for origin in DocUpdate.objects.filter(
-        canvas_id=canvas_id, created__gte=since, origin__startswith="user:")
-        .values_list("origin", flat=True).distinct() if origin[5:].isdigit()}
+    ids = {int(origin[5:]) for origin in persistence.log_origins(
+        canvas_id, after=since, origin_prefix="user:") if origin[5:].isdigit()}
     return sorted(get_user_model().objects.filter(pk__in=ids).values_list("username", flat=True))
 
 
