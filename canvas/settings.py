@@ -209,18 +209,22 @@ USE_TZ = True
 # --- The sync engine (collab/): what the app plugs in --------------------------------------
 COLLAB_ROOM_MODEL = "canvas.Canvas"  # inherits collab.models.AbstractRoom
 COLLAB_AUTHORIZE = "canvas.collab_hooks.authorize"  # (user, room) -> collab.access.Access
-
-# --- Canvas ---------------------------------------------------------------------------------
-CANVAS_MAX_FRAME = int(os.environ.get("CANVAS_MAX_FRAME", 1024 * 1024))
-CANVAS_MAX_DOC = int(os.environ.get("CANVAS_MAX_DOC", 5 * 1024 * 1024))
+# The sync engine's limits (its settings are COLLAB_*; the environment keeps the CANVAS_* names
+# the README documents).
+COLLAB_MAX_FRAME = int(os.environ.get("CANVAS_MAX_FRAME", 1024 * 1024))
+COLLAB_MAX_DOC = int(os.environ.get("CANVAS_MAX_DOC", 5 * 1024 * 1024))
 # Sync answers a connection may pull at once, then per second (bytes): a client asking for
 # the whole document again and again waits instead of starving everyone else.
-CANVAS_SYNC_BURST = int(os.environ.get("CANVAS_SYNC_BURST", 8 * 1024 * 1024))
-CANVAS_SYNC_RATE = int(os.environ.get("CANVAS_SYNC_RATE", 1024 * 1024))
+COLLAB_SYNC_BURST = int(os.environ.get("CANVAS_SYNC_BURST", 8 * 1024 * 1024))
+COLLAB_SYNC_RATE = int(os.environ.get("CANVAS_SYNC_RATE", 1024 * 1024))
 # Presence (awareness): bytes per state, client ids per connection, clients per canvas.
-CANVAS_PRESENCE_MAX_STATE = int(os.environ.get("CANVAS_PRESENCE_MAX_STATE", 8 * 1024))
-CANVAS_PRESENCE_PER_CONNECTION = int(os.environ.get("CANVAS_PRESENCE_PER_CONNECTION", 4))
-CANVAS_PRESENCE_MAX_CLIENTS = int(os.environ.get("CANVAS_PRESENCE_MAX_CLIENTS", 200))
+COLLAB_PRESENCE_MAX_STATE = int(os.environ.get("CANVAS_PRESENCE_MAX_STATE", 8 * 1024))
+COLLAB_PRESENCE_PER_CONNECTION = int(os.environ.get("CANVAS_PRESENCE_PER_CONNECTION", 4))
+COLLAB_PRESENCE_MAX_CLIENTS = int(os.environ.get("CANVAS_PRESENCE_MAX_CLIENTS", 200))
+# Seconds without edits after which the engine says editing paused (history checkpoints).
+COLLAB_CHECKPOINT_PAUSE = float(os.environ.get("CANVAS_CHECKPOINT_PAUSE", 30))
+
+# --- Canvas ---------------------------------------------------------------------------------
 # How long an invite link stays valid, in seconds (default: 7 days).
 CANVAS_INVITE_MAX_AGE = int(os.environ.get("CANVAS_INVITE_MAX_AGE", 7 * 24 * 3600))
 CANVAS_PREVIEW_ORIGIN = os.environ.get("CANVAS_PREVIEW_ORIGIN", "")
@@ -242,8 +246,7 @@ CANVAS_MODEL_RETRIES = int(os.environ.get("CANVAS_MODEL_RETRIES", 2))
 CANVAS_MODEL_DEADLINE = float(os.environ.get("CANVAS_MODEL_DEADLINE", 600))
 # A streaming turn whose worker gave no sign of life for this many seconds is marked failed.
 CANVAS_TURN_STALE_AFTER = float(os.environ.get("CANVAS_TURN_STALE_AFTER", 45))
-# Version checkpoints: after this many seconds without edits, at most one per interval.
-CANVAS_CHECKPOINT_PAUSE = float(os.environ.get("CANVAS_CHECKPOINT_PAUSE", 30))
+# Version checkpoints: after COLLAB_CHECKPOINT_PAUSE without edits, at most one per interval.
 CANVAS_CHECKPOINT_INTERVAL = int(os.environ.get("CANVAS_CHECKPOINT_INTERVAL", 60))
 # Assistant turns one person may start per minute.
 CANVAS_TURNS_PER_MINUTE = int(os.environ.get("CANVAS_TURNS_PER_MINUTE", 8))

@@ -5,7 +5,7 @@ Close codes (the browser shows them; see frontend/src/editor):
 large (or presence over its limits), 1011 the server could not load the canvas or handle a
 frame, 1012 resync needed (reconnect at once).
 
-Frames are limited to CANVAS_MAX_FRAME bytes, except sync step 2: a client's answer to our
+Frames are limited to COLLAB_MAX_FRAME bytes, except sync step 2: a client's answer to our
 step 1 carries everything it changed offline, and may be as large as a whole document.
 """
 
@@ -75,7 +75,7 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         self.origin = f"user:{user.pk}"
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
-        self.sync_budget = ByteBudget(settings.CANVAS_SYNC_BURST, settings.CANVAS_SYNC_RATE)
+        self.sync_budget = ByteBudget(settings.COLLAB_SYNC_BURST, settings.COLLAB_SYNC_RATE)
         self.presence_ids: set[int] = set()
         await self.accept()
         try:
@@ -215,13 +215,13 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
     def _check_presence(self, entries: list[AwarenessEntry]) -> None:
         """A browser tab shows one presence; a few more are slack, thousands are abuse."""
         for entry in entries:
-            if len(entry.state.encode()) > settings.CANVAS_PRESENCE_MAX_STATE:
+            if len(entry.state.encode()) > settings.COLLAB_PRESENCE_MAX_STATE:
                 raise PresenceLimit(f"Presence states are limited to "
-                                    f"{settings.CANVAS_PRESENCE_MAX_STATE} bytes.")
+                                    f"{settings.COLLAB_PRESENCE_MAX_STATE} bytes.")
         ids = self.presence_ids | {e.client_id for e in entries}
-        if len(ids) > settings.CANVAS_PRESENCE_PER_CONNECTION:
+        if len(ids) > settings.COLLAB_PRESENCE_PER_CONNECTION:
             raise PresenceLimit(f"A connection may show at most "
-                                f"{settings.CANVAS_PRESENCE_PER_CONNECTION} presences.")
+                                f"{settings.COLLAB_PRESENCE_PER_CONNECTION} presences.")
         self.presence_ids = ids
 
 
@@ -232,5 +232,5 @@ class PresenceLimit(Exception):
 def _frame_limit(data: bytes) -> int:
     """Sync step 2 (outer 0, step 1) may carry a whole document; everything else is small."""
     if data[:2] == bytes([Outer.SYNC, SyncStep.STEP2]):
-        return max(settings.CANVAS_MAX_FRAME, settings.CANVAS_MAX_DOC + 64 * 1024)
-    return settings.CANVAS_MAX_FRAME
+        return max(settings.COLLAB_MAX_FRAME, settings.COLLAB_MAX_DOC + 64 * 1024)
+    return settings.COLLAB_MAX_FRAME

@@ -80,7 +80,7 @@ class ForeignWriter(Exception):
 
 
 class DocumentTooLarge(Exception):
-    """Applying the update would take the document past CANVAS_MAX_DOC."""
+    """Applying the update would take the document past COLLAB_MAX_DOC."""
 
 
 class Connection:
@@ -275,7 +275,7 @@ class Replica:
                              user_id: int | None = None, writer: Writer | None = None) -> None:
         """A connection's update: apply (stamping comment authors), log, relay."""
         writers = await self._check_writers(update, origin)
-        if self.size + len(update) > settings.CANVAS_MAX_DOC and self.would_change(update):
+        if self.size + len(update) > settings.COLLAB_MAX_DOC and self.would_change(update):
             raise DocumentTooLarge
         change = self._apply(update, writer)
         for client in writers:
@@ -535,7 +535,7 @@ class Replica:
 
     async def _maybe_checkpoint(self, pause: float | None = None) -> None:
         """A version after people paused editing (the history's checkpoints)."""
-        pause = settings.CANVAS_CHECKPOINT_PAUSE if pause is None else pause
+        pause = settings.COLLAB_CHECKPOINT_PAUSE if pause is None else pause
         if self._edited_at is None or time.monotonic() - self._edited_at < pause:
             return
         await self.flush()
@@ -572,7 +572,7 @@ class Replica:
             known = self.awareness.get(entry.client_id)
             if known and owner is not None and not _may_speak_for(owner, known.owner):
                 continue  # a connection may not speak for another person's client
-            if known is None and len(self.awareness) >= settings.CANVAS_PRESENCE_MAX_CLIENTS:
+            if known is None and len(self.awareness) >= settings.COLLAB_PRESENCE_MAX_CLIENTS:
                 continue  # a full room shows no more newcomers (every new tab would pay)
             newer = known is None or entry.clock > known.clock or (
                 entry.clock == known.clock and entry.state == "null")

@@ -51,7 +51,7 @@ class LiveDocument(Protocol):
         """Every item deleted in the live document now."""
 
     def size(self) -> int:
-        """The live document's encoded size in bytes (what CANVAS_MAX_DOC limits)."""
+        """The live document's encoded size in bytes (what COLLAB_MAX_DOC limits)."""
 
     def merge(self, update: bytes) -> None:
         """Apply the turn's update as one change of the turn's own."""

@@ -296,7 +296,7 @@ class TurnRunner:
             code)
         self.applier = Applier(snapshot, self._claim_client_id(), self.peer, ApplyOptions(
             selection=(sel.start, sel.end) if sel else None,
-            max_doc=settings.CANVAS_MAX_DOC,
+            max_doc=settings.COLLAB_MAX_DOC,
             may_shrink=bool(shortcut and shortcut.name == "shorter") or prompts.asks_to_shrink(ask),
             author=config.model_name(), heartbeat=self._heartbeat,
             suggestion_meta={"turn": self.message.id,

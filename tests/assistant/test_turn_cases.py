@@ -242,7 +242,7 @@ def test_a_quote_that_splits_a_grapheme_is_refused(model, doc_canvas):
 
 
 def test_the_assistant_obeys_the_size_limit(model, doc_canvas, settings):
-    settings.CANVAS_MAX_DOC = 2_000
+    settings.COLLAB_MAX_DOC = 2_000
     Human(doc_canvas.id).insert(0, "Small canvas.\n")
     big = ToolCalls([ToolCall("rewrite_canvas", {"content": "word " * 10_000})],
                     arguments_chunk_size=2_000)
@@ -256,7 +256,7 @@ def test_the_assistant_obeys_the_size_limit(model, doc_canvas, settings):
 def test_a_streamed_rewrite_stops_at_the_size_limit(model, doc_canvas, settings, start):
     """An empty canvas is typed into as the rewrite streams, others watch it in the draft:
     neither grows past the limit, however much the model sends."""
-    settings.CANVAS_MAX_DOC = 2_000
+    settings.COLLAB_MAX_DOC = 2_000
     if start:
         Human(doc_canvas.id).insert(0, start)
     model.add_response(ToolCalls([ToolCall("rewrite_canvas", {"content": "word " * 10_000})],

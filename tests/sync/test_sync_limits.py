@@ -92,9 +92,9 @@ async def test_any_error_while_handling_a_frame_closes_with_1011_and_releases(ca
 
 
 async def test_presence_is_capped_per_state_per_connection_and_per_canvas(cast, settings):
-    settings.CANVAS_PRESENCE_MAX_STATE = 1000
-    settings.CANVAS_PRESENCE_PER_CONNECTION = 2
-    settings.CANVAS_PRESENCE_MAX_CLIENTS = 3
+    settings.COLLAB_PRESENCE_MAX_STATE = 1000
+    settings.COLLAB_PRESENCE_PER_CONNECTION = 2
+    settings.COLLAB_PRESENCE_MAX_CLIENTS = 3
 
     big = await socket(cast)
     await big.send_to(bytes_data=presence(1, {"user": {"name": "x" * 2000}}))
@@ -122,8 +122,8 @@ async def test_whole_document_answers_are_rate_limited_per_connection(cast, sett
     from tests.assistant.conftest import Human
 
     Human(cast.canvas.id).insert(0, "x" * 100_000)
-    settings.CANVAS_SYNC_BURST = 200_000   # two whole-document answers at once,
-    settings.CANVAS_SYNC_RATE = 50_000     # then one every two seconds
+    settings.COLLAB_SYNC_BURST = 200_000   # two whole-document answers at once,
+    settings.COLLAB_SYNC_RATE = 50_000     # then one every two seconds
     greedy = await socket(cast, "viewer")
     for _ in range(10):
         await greedy.send_to(bytes_data=sync_step1(b"\x00"))
@@ -173,9 +173,9 @@ async def test_offline_edits_larger_than_a_frame_arrive_after_reconnect(cast, li
     a.insert(0, "Shared start.\n")
     await converge([a, b], cast.canvas.id)
     await a.drop()
-    pasted = "Offline paragraph, café 世界 😀.\n" * (settings.CANVAS_MAX_FRAME // 30)
+    pasted = "Offline paragraph, café 世界 😀.\n" * (settings.COLLAB_MAX_FRAME // 30)
     a.insert(len("Shared start.\n"), pasted)
-    assert len(a.doc.get_update(b.doc.get_state())) > settings.CANVAS_MAX_FRAME
+    assert len(a.doc.get_update(b.doc.get_state())) > settings.COLLAB_MAX_FRAME
     await a.connect()
     text = await converge([a, b], cast.canvas.id, timeout=60)
     assert text == "Shared start.\n" + pasted
