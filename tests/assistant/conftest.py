@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from pycrdt import Map, Text
 
 from canvas.models import Membership, Message, Role
 from canvas.services import create_canvas
 from collab import persistence, positions
+from tests.conftest import wait_until
 
 
 class Human:
@@ -88,6 +91,32 @@ def run_turn(message: Message) -> Message:
     from canvas.assistant.turns import TurnRunner
 
     TurnRunner(message.id).run()
+    message.refresh_from_db()
+    return message
+
+
+#: Scripted answers given ``gate=GATE`` hold back until a person has acted (see below).
+GATE = threading.Event()
+
+
+@pytest.fixture(autouse=True)
+def _closed_gate():
+    GATE.clear()
+    yield
+    GATE.set()
+
+
+def run_while_a_person_acts(model, message: Message, act) -> Message:
+    """Run the turn; ``act`` runs once the model has its prompt and before it answers."""
+    runner = threading.Thread(target=run_turn, args=(message,))
+    runner.start()
+    wait_until(lambda: len(model.chat_requests) >= 1, message="the model to be asked")
+    try:
+        act()
+    finally:
+        GATE.set()
+    runner.join(30)
+    assert not runner.is_alive()
     message.refresh_from_db()
     return message
 

@@ -7,7 +7,6 @@ Each test runs the real turn pipeline on the fake model; people act through the 
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -18,22 +17,20 @@ from canvas.assistant.undo import undo_turn
 from canvas.models import AssistantPolicy, Membership, Message, Role
 from collab import persistence, presence_board
 from collab.yjs_positions import Positions
-from tests.assistant.conftest import Human, canvas_text, run_turn, start_turn
-from tests.conftest import wait_until
+from tests.assistant.conftest import (
+    GATE,
+    Human,
+    canvas_text,
+    run_turn,
+    run_while_a_person_acts,
+    start_turn,
+)
 from tests.fakes.openai_server import ToolCall, ToolCalls
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-GATE = threading.Event()
 TEXT = ("Our cafe opens at nine.\n\nThe coffee is strong and cheap.\n\n"
         "Cakes are baked every morning.\n")
-
-
-@pytest.fixture(autouse=True)
-def _closed_gate():
-    GATE.clear()
-    yield
-    GATE.set()
 
 
 @pytest.fixture
@@ -72,20 +69,6 @@ def pending(canvas) -> list[dict]:
         end = positions.decode(bytes(entry["end"]))
         found.append({**entry, "key": key, "now": positions.value[start:max(start, end)]})
     return sorted(found, key=lambda e: e["created"])
-
-
-def run_while(model, message: Message, act) -> Message:
-    runner = threading.Thread(target=run_turn, args=(message,))
-    runner.start()
-    wait_until(lambda: len(model.chat_requests) >= 1, message="the model to be asked")
-    try:
-        act()
-    finally:
-        GATE.set()
-    runner.join(30)
-    assert not runner.is_alive()
-    message.refresh_from_db()
-    return message
 
 
 def edit(find: str, replace: str) -> ToolCall:
@@ -140,7 +123,8 @@ def test_a_rewrite_over_a_paragraph_someone_types_in_becomes_suggestions_there_o
         bobs.sync()
         bobs.insert(bobs.get().index(" and cheap"), ", hot")
 
-    message = run_while(model, start_turn(doc_canvas, "Rewrite it livelier"), bob_types)
+    message = run_while_a_person_acts(model, start_turn(doc_canvas, "Rewrite it livelier"),
+                                      bob_types)
     text = canvas_text(doc_canvas)
     assert text == ("Our cafe opens at eight.\n\nThe coffee is strong, hot and cheap.\n\n"
                     "Cakes are baked fresh every morning.\n")
@@ -273,7 +257,7 @@ def test_the_model_is_told_who_typed_beside_its_changes_while_it_worked(model, d
         bobs.sync()
         bobs.insert(bobs.get().index(" and cheap"), ", hot")
 
-    run_while(model, start_turn(doc_canvas, "Bolder"), bob_types)
+    run_while_a_person_acts(model, start_turn(doc_canvas, "Bolder"), bob_types)
     assert canvas_text(doc_canvas) == TEXT.replace("strong and", "bold, hot and")
     [result] = [json.loads(m["content"]) for m in model.chat_requests[1].messages
                 if m["role"] == "tool"]

@@ -10,51 +10,32 @@ Where a person acts, they do so after the prompt was built and before the model 
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
 from pycrdt import Text
 
-from canvas.models import Message, Version
+from canvas.models import Version
 from canvas.versions import restore as restore_version
 from collab import persistence
 from collab.models import DocUpdate
 from collab.yjs_positions import blocks_of
-from tests.assistant.conftest import Human, canvas_text, run_turn, start_turn
-from tests.conftest import wait_until
+from tests.assistant.conftest import (
+    GATE,
+    Human,
+    canvas_text,
+    run_turn,
+    run_while_a_person_acts,
+    start_turn,
+)
 from tests.fakes.openai_server import ToolCall, ToolCalls
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: The scripted answers that wait for it hold back until the person has acted.
-GATE = threading.Event()
 
 
 run = run_turn
 text_of = canvas_text
-
-
-def run_while_a_person_acts(model, message: Message, act) -> Message:
-    """Run the turn; ``act`` runs once the model has its prompt and before it answers."""
-    runner = threading.Thread(target=run, args=(message,))
-    runner.start()
-    wait_until(lambda: len(model.chat_requests) >= 1, message="the model to be asked")
-    try:
-        act()
-    finally:
-        GATE.set()
-    runner.join(30)
-    assert not runner.is_alive()
-    message.refresh_from_db()
-    return message
-
-
-@pytest.fixture(autouse=True)
-def _closed_gate():
-    GATE.clear()
-    yield
-    GATE.set()
 
 
 def edits(*pairs, **options) -> ToolCall:
