@@ -4,29 +4,17 @@ canvas as it is when it starts, and hears what the turn before it did."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from canvas.assistant import queue
 from canvas.models import Membership, Message, Role
-from tests.assistant.conftest import Human, canvas_text
+from tests.assistant.conftest import GATE, Human, canvas_text
 from tests.conftest import wait_until
 from tests.fakes.openai_server import Reply, ToolCall, ToolCalls
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-GATE = threading.Event()
-
-
-@pytest.fixture(autouse=True)
-def _open_gate_at_the_end():
-    GATE.clear()
-    yield
-    GATE.set()
-
 
 def signed_in(user) -> Client:
     client = Client()
