@@ -142,6 +142,16 @@ class Applier:
     def scope(self) -> tuple[int, int]:
         return self.selection.span() if self.selection else self.window.span()
 
+    def _placement_error(self, exc: PlacementError) -> tuple[str, tuple[str, ...]]:
+        """What the model is told. Without a selection the scope is the window of a long
+        canvas: say so, and quote nothing from beyond it (the model was not shown that)."""
+        if exc.outside_scope and not self.selection:
+            start, end = self.window.span()
+            return (f"`find` is outside the part of the canvas you were shown (characters "
+                    f"{start}-{end} of {len(self.text())}); only that part may be changed. "
+                    "Quote text from what you were shown.", ())
+        return exc.message, tuple(exc.candidates)
+
     @property
     def changed(self) -> bool:
         """Whether the turn changed the canvas (suggestions leave it as it was)."""
@@ -173,7 +183,7 @@ class Applier:
             placements = place(self.text(), find, replace, all_matches=every,
                                scope=self.scope(), time_budget=PLACEMENT_BUDGET)
         except PlacementError as exc:
-            return failed(exc.message, tuple(exc.candidates))
+            return failed(*self._placement_error(exc))
         kept = self._still_there(placements)
         if not kept:
             return failed("people deleted this passage while you were working; the edit was "
@@ -297,8 +307,8 @@ class Applier:
             start, end, how = find_passage(self.text(), item["find"], scope=self.scope(),
                                            time_budget=PLACEMENT_BUDGET)
         except PlacementError as exc:
-            return ItemResult("comment", number, FAILED, exc.message,
-                              candidates=tuple(exc.candidates))
+            message, candidates = self._placement_error(exc)
+            return ItemResult("comment", number, FAILED, message, candidates=candidates)
         positions = Positions(self.fork.content)
         comment_id = f"{self.fork.client_id:x}-{len(self.comments_added) + 1}"
         text = self.text()

@@ -69,10 +69,12 @@ class PlacementError(ValueError):
     ``candidates`` are up to three passages of the text it may have meant.
     """
 
-    def __init__(self, message: str, candidates: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, candidates: Sequence[str] = (),
+                 outside_scope: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.candidates: tuple[str, ...] = tuple(candidates)[:3]
+        self.outside_scope = outside_scope  # the quote is there, but outside ``scope``
 
 
 #: A fuzzy match must be at least this similar (1 - edit distance / length)...
@@ -343,7 +345,8 @@ def _choose(text: str, matches: list[_Match], scope: tuple[int, int] | None,
     if not inside:
         raise PlacementError(
             "`find` is outside the selected text; only the selection may be changed. Quote "
-            "text inside the selection.", [_snippet(text, *m.core) for m in matches])
+            "text inside the selection.", [_snippet(text, *m.core) for m in matches],
+            outside_scope=True)
     if all_matches:
         chosen, last_end = [], -1
         for m in inside:  # the leftmost of overlapping occurrences, like str.replace
@@ -614,7 +617,7 @@ def _fuzzy(text: str, find: str, scope: tuple[int, int] | None, all_matches: boo
     if scope is not None and not crowded and _clear_winner(cands):
         raise PlacementError(
             "`find` is outside the selected text; only the selection may be changed. Quote "
-            "text inside the selection.", snippets)
+            "text inside the selection.", snippets, outside_scope=True)
     close = FUZZY_MIN_SIMILARITY - FUZZY_MIN_MARGIN
     if crowded or (len(cands) > 1 and cands[1].similarity >= close):
         raise PlacementError(

@@ -265,3 +265,29 @@ def test_the_model_is_told_who_typed_beside_its_changes_while_it_worked(model, d
         "bob changed these passages while you worked; their typing and your changes are "
         "both in the text now: “The coffee is bold, hot and cheap.”")
     assert "people_meanwhile" not in json.dumps(model.chat_requests[0].messages)
+
+
+def test_a_suggestion_outside_the_window_the_model_was_shown_is_refused(model, doc_canvas, bob):
+    """A long canvas is shown as a window: a quote from beyond it is not the model's to
+    change, as a suggestion no more than as an edit."""
+    from canvas.assistant import prompts
+
+    long = "".join(f"Line {i:05d}: the quick brown fox.\n" for i in range(3520))
+    Human(doc_canvas.id, origin=f"user:{doc_canvas.owner.pk}").insert(0, long)
+    policy(doc_canvas, AssistantPolicy.SUGGEST)
+    here(doc_canvas, doc_canvas.owner, bob)
+    _, end = prompts.canvas_window(long, None)
+    beyond = "Line 03519: the quick brown fox."
+    assert long.index(beyond) >= end
+    model.add_response(ToolCalls([edit(beyond, "Line 03519: the quick red fox.")]),
+                       "I could not reach that line.")
+    message = run_turn(start_turn(doc_canvas, "Make the last fox red"))
+    assert canvas_text(doc_canvas) == long
+    assert pending(doc_canvas) == []
+    results = [json.loads(m["content"]) for m in model.chat_requests[-1].messages
+               if m["role"] == "tool"]
+    result = results[0]["results"][0]
+    assert result["status"] == "failed"
+    assert "outside the part of the canvas you were shown" in result["error"]
+    assert "did_you_mean" not in result  # nothing quoted from beyond what it was shown
+    assert message.action != "suggest"
