@@ -2,7 +2,9 @@
 
 ``frontend/preview-runtime/build.mjs`` writes ``static/preview/manifest.json``. Each library is one
 self-contained ES module whose only imports are other mapped specifiers, so the same files work
-in the frame (URLs) and in the standalone export (``data:`` URLs).
+in the frame (URLs) and in the standalone export (``data:`` URLs). lucide-react's icons are also
+one module each, under one prefix of the import map (``icons``; the frame picks them, see
+``frontend/preview-runtime/src/boot/icons.js``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ class Runtime:
     tailwind: dict
     compat_css: str
     versions: dict[str, str]
+    #: lucide-react's one-module-per-icon build: ``prefix`` (of the import map), ``dir`` (of its
+    #: files), ``names`` (export name without its Icon/Lucide variants → icon file), ``deps``.
+    icons: dict = field(default_factory=dict)
     files: frozenset[str] = field(default=frozenset())
 
     def specifier_owners(self) -> dict[str, str]:
@@ -44,7 +49,27 @@ class Runtime:
         for name, mod in sorted(self.modules.items()):
             for spec in mod["specifiers"]:
                 imports[spec] = url_for(name, mod["file"])
+        if self.icons:
+            imports[self.icons["prefix"]] = url_for(self.icons["module"], self.icons["dir"])
         return {"imports": imports}
+
+    def icon_file(self, name: str) -> str | None:
+        """The icon file lucide-react exports as ``name`` (Camera, CameraIcon, LucideCamera), or
+        None (as boot/icon-names.mjs ``iconFile``)."""
+        names = self.icons.get("names", {})
+        found = names.get(name)
+        if found is None and name.endswith("Icon"):
+            found = names.get(name[:-4])
+        if found is None and name.startswith("Lucide"):
+            found = names.get(name[6:])
+        return found
+
+    def icon_specifier(self, file: str) -> str:
+        return f"{self.icons['prefix']}{file}.js"
+
+    def icon_path(self, file: str) -> str:
+        """Where an icon's module is, among the runtime's files."""
+        return f"{self.icons['dir']}{file}.js"
 
     def closure(self, names: set[str]) -> list[str]:
         """These modules and every module they import, dependencies first."""
@@ -70,7 +95,7 @@ class Runtime:
         """Specifiers worth telling a person or the model about (not every alias)."""
         return sorted(spec for spec in self.specifier_owners()
                       if not spec.startswith("@/") and "/addons/" not in spec
-                      and "/examples/" not in spec)
+                      and "/examples/" not in spec and not spec.startswith("lucide-react/"))
 
     def ui_names(self) -> list[str]:
         return sorted(spec.removeprefix("@/components/ui/") for spec in self.specifier_owners()
@@ -100,12 +125,15 @@ def load_runtime() -> Runtime:
     files = {mod["file"] for mod in data["modules"].values()}
     files |= {g["file"] for g in data["globals"].values()}
     files |= {data["boot"]["file"], data["tailwind"]["file"]}
+    icons = data.get("icons") or {}
+    if icons:
+        files |= {f"{icons['dir']}{file}.js" for file in icons["names"].values()}
     # bench/preview_render.py puts the @babel/standalone pipeline it compares with here.
     if (root / "bench").is_dir():
         files |= {f"bench/{path.name}" for path in (root / "bench").glob("*.js")}
     runtime = Runtime(root=root, modules=data["modules"], globals=data["globals"],
                       boot=data["boot"], tailwind=data["tailwind"],
                       compat_css=data["compat_css"], versions=data["versions"],
-                      files=frozenset(files))
+                      icons=icons, files=frozenset(files))
     _cache[str(root)] = (mtime, runtime)
     return runtime

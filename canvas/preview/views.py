@@ -50,10 +50,11 @@ def frame_response(request: HttpRequest, ancestor: str | None) -> HttpResponse:
         "globals": {name: {"pattern": g["pattern"], "global": g["global"], "after": g.get("after"),
                            "url": ASSET_PREFIX + g["file"]} for name, g in runtime.globals.items()},
     }, separators=(",", ":")).replace("</", "<\\/")
-    # What the frame will need first, fetched in parallel with boot.js: React for React apps,
+    # What the frame will need first, fetched in parallel with boot.js: React for React apps (and
+    # lucide-react's 1 kB core, which most of them use: their icons then wait for no other file),
     # nothing for HTML pages (they load Tailwind and libraries only if they ask for them).
     kind = request.GET.get("kind", "react")
-    react = ("react", "react-jsx-runtime", "react-dom", "react-dom-client")
+    react = ("react", "react-jsx-runtime", "react-dom", "react-dom-client", "lucide-react-core")
     preload = [ASSET_PREFIX + runtime.modules[name]["file"]
                for name in (react if kind == "react" else ()) if name in runtime.modules]
     html = render_to_string("preview/frame.html", {

@@ -14,6 +14,7 @@ import { CHANNEL, STANDALONE, current, native, post, sourceElement } from "./cha
 import "./console.js";
 import "./shims.js";
 import { fromThrown, report } from "./errors.js";
+import { splitIcons } from "./icons.js";
 import { mappedImports } from "./imports.js";
 import { runHtml } from "./html.js";
 import { loadTailwind } from "./libraries.js";
@@ -69,7 +70,7 @@ async function run({ run: runId, kind, language, code, received }) {
 function warm({ kind, code }) {
   if (kind === "react" || kind === "script") loadTailwind();
   if (kind === "react") loadReact().catch(() => {}); // a run that needs React reports the failure
-  for (const specifier of mappedImports(code)) import(specifier).catch(() => {});
+  for (const specifier of mappedImports(splitIcons(code))) import(specifier).catch(() => {});
 }
 
 window.addEventListener("message", (event) => {
