@@ -15,6 +15,7 @@ import re
 
 from django.template.loader import render_to_string
 
+from .icons import icon_imports, icon_module, icon_specifier
 from .runtime import Runtime, load_runtime
 
 # The import forms the frame also checks (boot/imports.js IMPORT_RE): static, re-exports and
@@ -22,13 +23,6 @@ from .runtime import Runtime, load_runtime
 IMPORT_RE = re.compile(
     r"""^[ \t]*(?:import|export)\s*(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"'\n]+)["']"""
     r"""|\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)""", re.MULTILINE)
-# The frame's rules for lucide-react (boot/icons.js): named imports of icons in the module's import
-# prologue (the imports, comments and directives it starts with) load one module per icon.
-PROLOGUE_RE = re.compile(
-    r"""\s+|//[^\n]*|/\*.*?\*/|(["'])use [\w ]+\1;?"""
-    r"""|import\s*(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?(["'])[^"'\n]+\2[ \t]*;?""", re.DOTALL)
-ICONS_NAMED_RE = re.compile(r"""^import\s*\{([^{}]*)\}\s*from\s*(["'])lucide-react\2""")
-ICON_SPECIFIER_RE = re.compile(r"^(type\s+)?([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?$")
 SCRIPT_SRC_RE = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 TAILWIND_CDN_RE = re.compile(r"tailwindcss|@tailwindcss/browser|twind")
 REACT_CORE = {"react", "react-dom", "react-dom-client", "react-jsx-runtime"}
@@ -41,53 +35,6 @@ def data_url(content: bytes, mime: str = "text/javascript") -> str:
 
 def imported_specifiers(code: str) -> set[str]:
     return {m.group(1) or m.group(2) for m in IMPORT_RE.finditer(code)}
-
-
-def icon_imports(runtime: Runtime, code: str) -> tuple[set[str], bool]:
-    """The lucide-react icon files ``code`` names in statements the frame splits, and whether it
-    needs the whole module too. When in doubt the whole module is included (the frame keeps a
-    statement whole when an icon is not in the import map), never fewer icons than it splits:
-    the frame sees the code after sucrase, whose prologue only ever loses type imports."""
-    module = runtime.icons.get("module")
-    if not module:
-        return set(), False
-    files: set[str] = set()
-    whole = False
-    end = 0
-    while (match := PROLOGUE_RE.match(code, end)) and match.end() > end:
-        statement, end = match.group(0), match.end()
-        if not statement.startswith("import") or imported_specifiers(statement) != {module}:
-            continue
-        if re.match(r"import\s+type\s", statement):
-            continue  # types only: sucrase removes it
-        named = ICONS_NAMED_RE.match(statement)
-        split = _split_icons(runtime, named.group(1)) if named else None
-        if split is None:
-            whole = True
-        else:
-            files |= split
-    # Anything else naming the module (past the prologue, import("lucide-react")) needs all of it.
-    for found in IMPORT_RE.finditer(code):
-        if found.start() >= end and (found.group(1) or found.group(2)) == module:
-            whole = True
-    return files, whole
-
-
-def _split_icons(runtime: Runtime, names: str) -> set[str] | None:
-    files = set()
-    for part in names.split(","):
-        if not part.strip():
-            continue
-        specifier = ICON_SPECIFIER_RE.match(part.strip())
-        if not specifier:
-            return None
-        if specifier.group(1):
-            continue
-        file = runtime.icon_file(specifier.group(2))
-        if file is None:
-            return None
-        files.add(file)
-    return files
 
 
 def needed_globals(runtime: Runtime, html: str) -> list[str]:
@@ -128,7 +75,7 @@ def build_standalone(code: str, language: str, title: str) -> str:
         for spec in runtime.modules[name]["specifiers"]:
             imports[spec] = url
     for file in sorted(icons):
-        imports[runtime.icon_specifier(file)] = data_url(runtime.read(runtime.icon_path(file)))
+        imports[icon_specifier(runtime, file)] = data_url(icon_module(runtime, [file]))
     imports["canvas-runtime/boot"] = data_url(runtime.read(runtime.boot["file"]))
 
     needs_tailwind = language != "html" or bool(

@@ -2,15 +2,15 @@
 
 ``frontend/preview-runtime/build.mjs`` writes ``static/preview/manifest.json``. Each library is one
 self-contained ES module whose only imports are other mapped specifiers, so the same files work
-in the frame (URLs) and in the standalone export (``data:`` URLs). lucide-react's icons are also
-one module each, under one prefix of the import map (``icons``; the frame picks them, see
-``frontend/preview-runtime/src/boot/icons.js``).
+in the frame (URLs) and in the standalone export (``data:`` URLs). lucide-react's icons also come
+as modules of just the icons asked for, under one prefix of the import map (``icons.py``).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -33,8 +33,9 @@ class Runtime:
     tailwind: dict
     compat_css: str
     versions: dict[str, str]
-    #: lucide-react's one-module-per-icon build: ``prefix`` (of the import map), ``dir`` (of its
-    #: files), ``names`` (export name without its Icon/Lucide variants → icon file), ``deps``.
+    #: lucide-react's icons (icons.py): ``prefix`` of the import map, ``dir`` of their URLs,
+    #: ``drawings`` (the file of each icon's drawing), ``names`` (export name without its
+    #: Icon/Lucide variants → icon), ``core`` (the specifier they import), ``deps``.
     icons: dict = field(default_factory=dict)
     files: frozenset[str] = field(default=frozenset())
 
@@ -53,23 +54,9 @@ class Runtime:
             imports[self.icons["prefix"]] = url_for(self.icons["module"], self.icons["dir"])
         return {"imports": imports}
 
-    def icon_file(self, name: str) -> str | None:
-        """The icon file lucide-react exports as ``name`` (Camera, CameraIcon, LucideCamera), or
-        None (as boot/icon-names.mjs ``iconFile``)."""
-        names = self.icons.get("names", {})
-        found = names.get(name)
-        if found is None and name.endswith("Icon"):
-            found = names.get(name[:-4])
-        if found is None and name.startswith("Lucide"):
-            found = names.get(name[6:])
-        return found
-
-    def icon_specifier(self, file: str) -> str:
-        return f"{self.icons['prefix']}{file}.js"
-
-    def icon_path(self, file: str) -> str:
-        """Where an icon's module is, among the runtime's files."""
-        return f"{self.icons['dir']}{file}.js"
+    def icon_drawings(self) -> dict[str, list]:
+        """Each lucide icon's drawing (its ``__iconNode``), read on first use."""
+        return _read_json(self.root / self.icons["drawings"]) if self.icons else {}
 
     def closure(self, names: set[str]) -> list[str]:
         """These modules and every module they import, dependencies first."""
@@ -102,6 +89,11 @@ class Runtime:
                       if spec.startswith("@/components/ui/"))
 
 
+@cache
+def _read_json(path: Path):
+    return json.loads(path.read_text())  # a new build has a new name (its hash)
+
+
 def runtime_root() -> Path:
     return Path(getattr(settings, "CANVAS_PREVIEW_RUNTIME_DIR", "")
                 or Path(settings.BASE_DIR) / "static" / "preview")
@@ -125,15 +117,12 @@ def load_runtime() -> Runtime:
     files = {mod["file"] for mod in data["modules"].values()}
     files |= {g["file"] for g in data["globals"].values()}
     files |= {data["boot"]["file"], data["tailwind"]["file"]}
-    icons = data.get("icons") or {}
-    if icons:
-        files |= {f"{icons['dir']}{file}.js" for file in icons["names"].values()}
     # bench/preview_render.py puts the @babel/standalone pipeline it compares with here.
     if (root / "bench").is_dir():
         files |= {f"bench/{path.name}" for path in (root / "bench").glob("*.js")}
     runtime = Runtime(root=root, modules=data["modules"], globals=data["globals"],
                       boot=data["boot"], tailwind=data["tailwind"],
                       compat_css=data["compat_css"], versions=data["versions"],
-                      icons=icons, files=frozenset(files))
+                      icons=data.get("icons") or {}, files=frozenset(files))
     _cache[str(root)] = (mtime, runtime)
     return runtime

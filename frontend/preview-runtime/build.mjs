@@ -4,9 +4,9 @@
 //    self-contained except for the *other* mapped specifiers, which stay bare imports resolved by the
 //    frame's import map. So there is exactly one React (and one three) per frame, no shared chunks with
 //    relative URLs, and the same files can be inlined as data: URLs into the standalone export;
-//  * lucide-react's icons one small module each as well (lucide-react-icons-<hash>/<icon>.js, mapped by the
-//    prefix "lucide-react/icons/"), sharing lucide-react/core with the whole module: the frame imports
-//    only the icons an app names (boot/icons.js), not all ~1,700;
+//  * lucide-react's icon drawings (lucide-react-icons-<hash>.json), from which the server makes modules
+//    of just the icons an import statement names (the import-map prefix "lucide-react/icons/"; the frame
+//    rewrites the statement, boot/icons.js), sharing lucide-react/core with the whole module;
 //  * boot.js: the frame-side runtime, src/boot/ bundled into one module (sucrase, error capture,
 //    console, heartbeat, shims, the React/HTML/script runners);
 //  * globals/*.js: classic scripts that set window.THREE, window.d3, ... for HTML pages that load those
@@ -247,21 +247,26 @@ function lucideIcons() {
   return { files, table, names: Object.fromEntries([...names].sort()) };
 }
 
-/** One module per icon: `export default` the icon, createLucideIcon from lucide-react/core. */
+/**
+ * The icons' drawings (lucide's __iconNode of each), which the server turns into one module per import
+ * statement, `createLucideIcon(file, drawing)` each (canvas/preview/icons.py): a file per icon would
+ * be a request per icon.
+ */
 async function buildIcons(icons, manifest) {
-  const used = new Set();
-  const result = await esbuild.build({
-    ...COMMON, format: "esm", outdir: join(here, "out"), plugins: [lucideCorePlugin(new Set()), sharedPlugin(new Set(), used)],
-    entryPoints: Object.fromEntries(icons.files.map((file) => [file, join(LUCIDE_ESM, "icons", `${file}.js`)])),
-  });
-  const outputs = result.outputFiles.map((f) => [f.path.split("/").pop(), f.text]).sort(([a], [b]) => a.localeCompare(b));
-  const dir = `lucide-react-icons-${hash(outputs.map(([name, text]) => `${name}\n${text}`).join("\n"))}/`;
-  mkdirSync(join(OUT, dir));
-  for (const [name, text] of outputs) writeFileSync(join(OUT, dir, name), text);
+  const drawings = {};
+  for (const file of icons.files) {
+    const path = join(LUCIDE_ESM, "icons", `${file}.js`);
+    if (!new RegExp(`createLucideIcon\\(\\s*"${file}",\\s*__iconNode\\s*\\)`).test(readFileSync(path, "utf8"))) {
+      throw new Error(`lucide-react: ${file}.js does not create the icon "${file}"`);
+    }
+    drawings[file] = (await import(path)).__iconNode;
+  }
+  const text = JSON.stringify(drawings);
+  const name = `lucide-react-icons-${hash(text)}`;
+  writeFileSync(join(OUT, `${name}.json`), text);
   manifest.icons = {
-    module: "lucide-react", prefix: "lucide-react/icons/", dir, names: icons.names,
-    bytes: outputs.reduce((n, [, text]) => n + Buffer.byteLength(text), 0),
-    deps: [...new Set([...used].map(specifierOwner))].sort(),
+    module: "lucide-react", prefix: "lucide-react/icons/", dir: `${name}/`, drawings: `${name}.json`,
+    names: icons.names, core: "lucide-react/core", deps: ["lucide-react-core"], bytes: Buffer.byteLength(text),
   };
 }
 

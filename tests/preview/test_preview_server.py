@@ -17,7 +17,8 @@ import pytest
 from django.test import Client, RequestFactory
 
 from canvas.preview import security
-from canvas.preview.export import build_standalone, icon_imports, imported_specifiers
+from canvas.preview.export import build_standalone, imported_specifiers
+from canvas.preview.icons import icon_file, icon_imports
 from canvas.preview.runtime import load_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,28 +214,35 @@ def test_runtime_files_are_gzipped_for_browsers_that_accept_it():
 
 @pytest.mark.parametrize("name", ["manifest.json", "../manifest.json", "../../canvas/settings.py",
                                   "%2e%2e/secret", "nope.js", "bench/../manifest.json",
-                                  "ICONS/nope.js", "ICONS/../manifest.json", "ICONS/"])
+                                  "ICONS/nope.js", "ICONS/../manifest.json", "ICONS/", "ICONS/.js",
+                                  "ICONS/star,camera.js", "ICONS/camera,camera.js", "ICONS/camera",
+                                  "ICONS/camera,nope.js", "DRAWINGS"])
 def test_only_listed_runtime_files_are_served(name):
-    name = name.replace("ICONS/", load_runtime().icons["dir"])
+    icons = load_runtime().icons
+    name = name.replace("ICONS/", icons["dir"]).replace("DRAWINGS", icons["drawings"])
     assert Client().get(f"/preview/assets/{name}").status_code == 404
 
 
-def test_lucide_icons_are_one_module_each_under_one_prefix_of_the_import_map():
+def test_lucide_icons_come_as_modules_of_just_the_icons_asked_for():
     runtime = load_runtime()
     icons = runtime.icons
     imports = runtime.import_map()["imports"]
     assert imports["lucide-react/icons/"] == f"/preview/assets/{icons['dir']}"
     assert icons["dir"].endswith("/") and icons["deps"] == ["lucide-react-core"]
-    assert len(set(icons["names"].values())) > 1500
-    # Each icon, the whole module and the core share one createLucideIcon (and React).
+    assert len(runtime.icon_drawings()) > 1500
+    # Those modules, the whole module and the core share one createLucideIcon (and React).
     assert runtime.modules["lucide-react"]["deps"] == ["lucide-react-core"]
     assert runtime.modules["lucide-react-core"]["deps"] == ["react"]
-    camera = runtime.read(runtime.icon_path("camera")).decode()
-    assert 'from"lucide-react/core"' in camera.replace(" ", "") and len(camera) < 1000
-    response = Client().get(f"/preview/assets/{runtime.icon_path('camera')}")
+    response = Client().get(f"/preview/assets/{icons['dir']}camera,square-pen.js")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/javascript; charset=utf-8"
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert "immutable" in response["Cache-Control"]
+    module = response.content.decode()
+    assert module.startswith('import createLucideIcon from "lucide-react/core";')
+    assert 'createLucideIcon("camera", [["path",{"d":"M13.997' in module
+    assert module.endswith("export { i0, i1 };\n")
+    assert len(module) < 2000
     # Nothing to tell people about: they import lucide-react.
     assert not [s for s in runtime.available_specifiers() if s.startswith("lucide-react/")]
 
@@ -247,7 +255,7 @@ def test_lucide_icons_are_one_module_each_under_one_prefix_of_the_import_map():
     ("LucideIcon", None), ("LucideCameraIcon", None),
 ])
 def test_icon_names_are_lucides_exports(name, file):
-    assert load_runtime().icon_file(name) == file
+    assert icon_file(load_runtime(), name) == file
 
 
 def test_one_react_for_all_modules():

@@ -61,8 +61,8 @@ def test_fresh_starts_take_the_spare_and_fetch_nothing(make_user, preview_page):
     token = spare_token(page)
     assert token != booted_empty
     spare_frame(page, token).wait_for_function(
-        "() => performance.getEntriesByType('resource').some(e => e.name.includes('lucide-react')"
-        " && e.responseEnd > 0)")
+        "() => performance.getEntriesByType('resource').some("
+        "e => e.name.includes('lucide-react-icons-') && e.responseEnd > 0)")  # Rocket's module
     requests = []
     page.context.on("request", lambda request: requests.append(request.url))
     before = page.evaluate("() => canvasPreview.run")
