@@ -74,6 +74,22 @@ def test_fresh_starts_take_the_spare_and_fetch_nothing(make_user, preview_page):
     assert [url for url in requests if "/preview/" in url] == []
 
 
+def test_the_spare_warms_up_and_keeps_nothing_of_it(make_user, preview_page):
+    """It runs sucrase and a React render once ahead (their code compiled before the first run),
+    and leaves the page as it booted."""
+    owner = make_user("spare-warm")
+    canvas = create_canvas(owner, "Spare warm", "code", "tsx")
+    page = preview_page(owner, canvas)
+    spare = spare_frame(page, spare_token(page))
+    spare.wait_for_function("() => performance.getEntriesByName('canvas-warmed-up').length")
+    assert spare.evaluate("""() => [document.body.children.length, document.getElementById('root')
+        .childNodes.length, (globalThis.__canvasRoots || new Set()).size]""") == [1, 0, 0]
+    typed = APP.replace("function App()", "function App(): JSX.Element")
+    outcome = render(page, typed)
+    assert outcome["rendered"], outcome
+    expect(frame(page).locator("#hello")).to_have_css("font-size", "30px")
+
+
 def test_a_hang_takes_the_spare_with_it(make_user, preview_page):
     """The spare shares the hung frame's renderer process, which stops once no frame is left."""
     owner = make_user("spare-hang")
