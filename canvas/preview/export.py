@@ -3,7 +3,8 @@
 It is the preview frame turned inside out: the same boot runtime and library modules, inlined as
 ``data:`` URLs in the import map (file:// pages can import those, and our modules have no relative
 imports), Tailwind as a ``data:`` script, and the code itself base64-encoded in a data block so that
-no ``</script>`` in it can end the block early. Only the modules the code imports are included.
+no ``</script>`` in it can end the block early. Only the modules the code imports are included, and
+of lucide-react only the icons it names when the frame will load them one module each.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 
 from django.template.loader import render_to_string
 
+from .icons import icon_imports, icon_module, icon_specifier
 from .runtime import Runtime, load_runtime
 
 # The import forms the frame also checks (boot/imports.js IMPORT_RE): static, re-exports and
@@ -59,13 +61,21 @@ def build_standalone(code: str, language: str, title: str) -> str:
     owners = runtime.specifier_owners()
     # HTML pages get React only if one of their module scripts imports it.
     wanted = set() if language == "html" else set(REACT_CORE) | set(runtime.boot["deps"])
-    wanted |= {owners[spec] for spec in imported_specifiers(code) if spec in owners}
+    specifiers = imported_specifiers(code)
+    icons, whole = icon_imports(runtime, code)
+    if icons:
+        wanted |= set(runtime.icons["deps"])
+        if not whole:
+            specifiers.discard(runtime.icons["module"])
+    wanted |= {owners[spec] for spec in specifiers if spec in owners}
     modules = runtime.closure(wanted)
     imports: dict[str, str] = {}
     for name in modules:
         url = data_url(runtime.read(runtime.modules[name]["file"]))
         for spec in runtime.modules[name]["specifiers"]:
             imports[spec] = url
+    for file in sorted(icons):
+        imports[icon_specifier(runtime, file)] = data_url(icon_module(runtime, [file]))
     imports["canvas-runtime/boot"] = data_url(runtime.read(runtime.boot["file"]))
 
     needs_tailwind = language != "html" or bool(

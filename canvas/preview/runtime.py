@@ -2,13 +2,15 @@
 
 ``frontend/preview-runtime/build.mjs`` writes ``static/preview/manifest.json``. Each library is one
 self-contained ES module whose only imports are other mapped specifiers, so the same files work
-in the frame (URLs) and in the standalone export (``data:`` URLs).
+in the frame (URLs) and in the standalone export (``data:`` URLs). lucide-react's icons also come
+as modules of just the icons asked for, under one prefix of the import map (``icons.py``).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -31,6 +33,10 @@ class Runtime:
     tailwind: dict
     compat_css: str
     versions: dict[str, str]
+    #: lucide-react's icons (icons.py): ``prefix`` of the import map, ``dir`` of their URLs,
+    #: ``drawings`` (the file of each icon's drawing), ``names`` (export name without its
+    #: Icon/Lucide variants → icon), ``core`` (the specifier they import), ``deps``.
+    icons: dict = field(default_factory=dict)
     files: frozenset[str] = field(default=frozenset())
 
     def specifier_owners(self) -> dict[str, str]:
@@ -44,7 +50,13 @@ class Runtime:
         for name, mod in sorted(self.modules.items()):
             for spec in mod["specifiers"]:
                 imports[spec] = url_for(name, mod["file"])
+        if self.icons:
+            imports[self.icons["prefix"]] = url_for(self.icons["module"], self.icons["dir"])
         return {"imports": imports}
+
+    def icon_drawings(self) -> dict[str, list]:
+        """Each lucide icon's drawing (its ``__iconNode``), read on first use."""
+        return _read_json(self.root / self.icons["drawings"]) if self.icons else {}
 
     def closure(self, names: set[str]) -> list[str]:
         """These modules and every module they import, dependencies first."""
@@ -70,11 +82,16 @@ class Runtime:
         """Specifiers worth telling a person or the model about (not every alias)."""
         return sorted(spec for spec in self.specifier_owners()
                       if not spec.startswith("@/") and "/addons/" not in spec
-                      and "/examples/" not in spec)
+                      and "/examples/" not in spec and not spec.startswith("lucide-react/"))
 
     def ui_names(self) -> list[str]:
         return sorted(spec.removeprefix("@/components/ui/") for spec in self.specifier_owners()
                       if spec.startswith("@/components/ui/"))
+
+
+@cache
+def _read_json(path: Path):
+    return json.loads(path.read_text())  # a new build has a new name (its hash)
 
 
 def runtime_root() -> Path:
@@ -106,6 +123,6 @@ def load_runtime() -> Runtime:
     runtime = Runtime(root=root, modules=data["modules"], globals=data["globals"],
                       boot=data["boot"], tailwind=data["tailwind"],
                       compat_css=data["compat_css"], versions=data["versions"],
-                      files=frozenset(files))
+                      icons=data.get("icons") or {}, files=frozenset(files))
     _cache[str(root)] = (mtime, runtime)
     return runtime

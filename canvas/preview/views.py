@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from . import security
+from . import icons, security
 from .export import LANGUAGES, build_standalone, export_filename
 from .runtime import ASSET_PREFIX, RuntimeMissing, load_runtime
 
@@ -50,10 +50,11 @@ def frame_response(request: HttpRequest, ancestor: str | None) -> HttpResponse:
         "globals": {name: {"pattern": g["pattern"], "global": g["global"], "after": g.get("after"),
                            "url": ASSET_PREFIX + g["file"]} for name, g in runtime.globals.items()},
     }, separators=(",", ":")).replace("</", "<\\/")
-    # What the frame will need first, fetched in parallel with boot.js: React for React apps,
+    # What the frame will need first, fetched in parallel with boot.js: React for React apps (and
+    # lucide-react's 1 kB core, which most of them use: their icons then wait for no other file),
     # nothing for HTML pages (they load Tailwind and libraries only if they ask for them).
     kind = request.GET.get("kind", "react")
-    react = ("react", "react-jsx-runtime", "react-dom", "react-dom-client")
+    react = ("react", "react-jsx-runtime", "react-dom", "react-dom-client", "lucide-react-core")
     preload = [ASSET_PREFIX + runtime.modules[name]["file"]
                for name in (react if kind == "react" else ()) if name in runtime.modules]
     html = render_to_string("preview/frame.html", {
@@ -76,13 +77,21 @@ def frame_response(request: HttpRequest, ancestor: str | None) -> HttpResponse:
 
 @require_safe
 def asset(request: HttpRequest, name: str) -> HttpResponse:
-    """A file of the built runtime (only names the manifest lists: no path tricks)."""
+    """A file of the built runtime (only names the manifest lists: no path tricks), or a module of
+    lucide icons (icons.py; only icons the build has)."""
     try:
         runtime = load_runtime()
     except RuntimeMissing as exc:
         return _missing(exc)
     if name not in runtime.files:
-        raise Http404("No such preview file.")
+        files = icons.files_in_path(runtime, name)
+        if files is None:
+            raise Http404("No such preview file.")
+        response = HttpResponse(icons.icon_module(runtime, files),
+                                content_type="text/javascript; charset=utf-8")
+        for header, value in security.asset_headers(immutable=True).items():
+            response[header] = value
+        return response
     path = runtime.root / name
     gz = path.with_name(path.name + ".gz")
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")

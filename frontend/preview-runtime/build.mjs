@@ -4,6 +4,9 @@
 //    self-contained except for the *other* mapped specifiers, which stay bare imports resolved by the
 //    frame's import map. So there is exactly one React (and one three) per frame, no shared chunks with
 //    relative URLs, and the same files can be inlined as data: URLs into the standalone export;
+//  * lucide-react's icon drawings (lucide-react-icons-<hash>.json), from which the server makes modules
+//    of just the icons an import statement names (the import-map prefix "lucide-react/icons/"; the frame
+//    rewrites the statement, boot/icons.js), sharing lucide-react/core with the whole module;
 //  * boot.js: the frame-side runtime, src/boot/ bundled into one module (sucrase, error capture,
 //    console, heartbeat, shims, the React/HTML/script runners);
 //  * globals/*.js: classic scripts that set window.THREE, window.d3, ... for HTML pages that load those
@@ -19,6 +22,7 @@ import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { decodeIconNames, iconFile, toPascalCase } from "./src/boot/icon-names.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -41,6 +45,7 @@ export const MODULES = [
   { name: "react-dom-client", specifiers: ["react-dom/client"], source: "react-dom/client", cjs: true },
   { name: "recharts", specifiers: ["recharts"], source: "recharts" },
   { name: "lucide-react", specifiers: ["lucide-react"], source: "lucide-react" },
+  { name: "lucide-react-core", specifiers: ["lucide-react/core"], entry: "src/lucide/core.js" },
   { name: "lodash", specifiers: ["lodash", "lodash-es"], source: "lodash-es" },
   { name: "d3", specifiers: ["d3"], source: "d3" },
   { name: "three", specifiers: ["three"], source: "three" },
@@ -146,6 +151,27 @@ function sharedPlugin(own, used) {
   };
 }
 
+const LUCIDE_ESM = join(here, "node_modules", "lucide-react", "dist", "esm");
+const LUCIDE_CORE = { "createLucideIcon.js": "default", "Icon.js": "Icon" };
+
+/**
+ * Inside lucide-react, createLucideIcon and Icon come from lucide-react/core (external), so the whole
+ * module and the one-icon modules share them; the core module itself (`own`) bundles the originals.
+ */
+const lucideCorePlugin = (own) => ({
+  name: "lucide-core",
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)(createLucideIcon|Icon)\.js$/ }, (args) => {
+      if (own.has("lucide-react/core") || !args.importer.startsWith(LUCIDE_ESM)) return undefined;
+      const file = args.path.split("/").pop();
+      return { path: file, namespace: "lucide-core" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "lucide-core" }, (args) => ({
+      contents: `export { ${LUCIDE_CORE[args.path]} as default } from "lucide-react/core";\n`, loader: "js",
+    }));
+  },
+});
+
 function specifierOwner(specifier) {
   return MODULES.find((m) => m.specifiers.includes(specifier)).name;
 }
@@ -161,7 +187,7 @@ async function buildModule(mod, files, manifest) {
   const own = new Set([...mod.specifiers, mod.source].filter(Boolean));
   const used = new Set();
   const options = {
-    ...COMMON, format: "esm", plugins: [sharedPlugin(own, used)],
+    ...COMMON, format: "esm", plugins: [lucideCorePlugin(own), sharedPlugin(own, used)],
     jsx: "automatic", loader: { ".js": "jsx" },
   };
   const fromSource = (withDefault, logLevel = "warning") => esbuild.build({
@@ -187,21 +213,89 @@ async function buildModule(mod, files, manifest) {
   };
 }
 
+/**
+ * lucide-react's icons: their files, and the table the frame decodes (src/boot/icon-names.mjs) into
+ * export name → file. Checked here against the package's own export list, so an upgrade that breaks
+ * the scheme (every icon exported as Name, NameIcon and LucideName) fails the build, not a preview.
+ */
+function lucideIcons() {
+  const entry = readFileSync(join(LUCIDE_ESM, "lucide-react.js"), "utf8");
+  const exported = new Map(); // export name → file
+  for (const [, list, file] of entry.matchAll(/^export \{ (.*) \} from '\.\/icons\/([\w-]+)\.js';$/gm)) {
+    for (const item of list.split(", ")) exported.set(item.replace(/^default as /, ""), file);
+  }
+  const byFile = new Map();
+  for (const [name, file] of exported) byFile.set(file, [...(byFile.get(file) || []), name]);
+  const files = [...byFile.keys()].sort();
+  const aliases = [];
+  for (const file of files) {
+    const names = byFile.get(file).filter((name) => !name.startsWith("Lucide")
+      && !(name.endsWith("Icon") && exported.get(name.slice(0, -4)) === file));
+    const extra = names.filter((name) => name !== toPascalCase(file)).sort();
+    if (extra.length) aliases.push(`${file}=${extra.join(",")}`);
+  }
+  const table = { files: files.join(","), aliases: aliases.join(";") };
+  const names = decodeIconNames(table.files, table.aliases);
+  for (const [name, file] of exported) {
+    if (iconFile(names, name) !== file) throw new Error(`lucide-react: ${name} does not decode to ${file}`);
+  }
+  for (const [name, file] of names) {
+    for (const variant of [name, `${name}Icon`, `Lucide${name}`]) {
+      if (exported.get(variant) !== file) throw new Error(`lucide-react: ${variant} is not an export of ${file}`);
+    }
+  }
+  return { files, table, names: Object.fromEntries([...names].sort()) };
+}
+
+/**
+ * The icons' drawings (lucide's __iconNode of each), which the server turns into one module per import
+ * statement, `createLucideIcon(file, drawing)` each (canvas/preview/icons.py): a file per icon would
+ * be a request per icon.
+ */
+async function buildIcons(icons, manifest) {
+  const drawings = {};
+  for (const file of icons.files) {
+    const path = join(LUCIDE_ESM, "icons", `${file}.js`);
+    if (!new RegExp(`createLucideIcon\\(\\s*"${file}",\\s*__iconNode\\s*\\)`).test(readFileSync(path, "utf8"))) {
+      throw new Error(`lucide-react: ${file}.js does not create the icon "${file}"`);
+    }
+    drawings[file] = (await import(path)).__iconNode;
+  }
+  const text = JSON.stringify(drawings);
+  const name = `lucide-react-icons-${hash(text)}`;
+  writeFileSync(join(OUT, `${name}.json`), text);
+  manifest.icons = {
+    module: "lucide-react", prefix: "lucide-react/icons/", dir: `${name}/`, drawings: `${name}.json`,
+    names: icons.names, core: "lucide-react/core", deps: ["lucide-react-core"], bytes: Buffer.byteLength(text),
+  };
+}
+
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(join(OUT, "globals"), { recursive: true });
   const files = {};
-  const manifest = { versions: {}, modules: {}, globals: {}, boot: null, tailwind: null, compat_css: "" };
+  const manifest = { versions: {}, modules: {}, icons: null, globals: {}, boot: null, tailwind: null, compat_css: "" };
   for (const name of Object.keys(pkg.dependencies)) {
     manifest.versions[name] = JSON.parse(readFileSync(join(here, "node_modules", name, "package.json"), "utf8")).version;
   }
-  await Promise.all(MODULES.map((mod) => buildModule(mod, files, manifest)));
+  const icons = lucideIcons();
+  await Promise.all([...MODULES.map((mod) => buildModule(mod, files, manifest)), buildIcons(icons, manifest)]);
 
   // The frame runtime: sucrase is bundled, React comes through the import map (the user's React).
   const bootUsed = new Set();
   const boot = await esbuild.build({
     ...COMMON, format: "esm", entryPoints: [join(here, "src/boot/index.js")], outfile: "out.js",
-    plugins: [sharedPlugin(new Set(), bootUsed)],
+    plugins: [sharedPlugin(new Set(), bootUsed), {
+      // The lucide-react name table (boot/icons.js), from this build.
+      name: "lucide-names",
+      setup(build) {
+        build.onResolve({ filter: /^canvas:lucide-names$/ }, (args) => ({ path: args.path, namespace: "lucide-names" }));
+        build.onLoad({ filter: /.*/, namespace: "lucide-names" }, () => ({
+          contents: `export const FILES = ${JSON.stringify(icons.table.files)};\nexport const ALIASES = ${JSON.stringify(icons.table.aliases)};\n`,
+          loader: "js",
+        }));
+      },
+    }],
   });
   const bootText = boot.outputFiles[0].text;
   manifest.boot = { file: emit("boot", bootText, files), bytes: Buffer.byteLength(bootText),

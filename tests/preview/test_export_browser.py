@@ -66,6 +66,10 @@ def test_standalone_export_runs_offline_from_disk(fixture, make_user, preview_pa
     try:
         if language == "tsx":
             expect(offline.locator("svg.recharts-surface").first).to_be_visible(timeout=15_000)
+            # Its five lucide icons come one module each, without the whole of lucide-react.
+            assert '"lucide-react/icons/trending-up.js":' in html and '"lucide-react":' not in html
+            for icon in ("trending-up", "users", "dollar-sign", "shopping-cart", "arrow-up-right"):
+                expect(offline.locator(f"svg.lucide-{icon}").first).to_be_visible()
             expect(offline.locator("body")).to_contain_text("Revenue Overview")
             expect(offline.locator("body")).to_contain_text("$74,600")
             # Tailwind is inlined too: the v3 class still gives a translucent background.

@@ -18,6 +18,7 @@ from django.test import Client, RequestFactory
 
 from canvas.preview import security
 from canvas.preview.export import build_standalone, imported_specifiers
+from canvas.preview.icons import icon_file, icon_imports
 from canvas.preview.runtime import load_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,9 +213,49 @@ def test_runtime_files_are_gzipped_for_browsers_that_accept_it():
 
 
 @pytest.mark.parametrize("name", ["manifest.json", "../manifest.json", "../../canvas/settings.py",
-                                  "%2e%2e/secret", "nope.js", "bench/../manifest.json"])
+                                  "%2e%2e/secret", "nope.js", "bench/../manifest.json",
+                                  "ICONS/nope.js", "ICONS/../manifest.json", "ICONS/", "ICONS/.js",
+                                  "ICONS/star,camera.js", "ICONS/camera,camera.js", "ICONS/camera",
+                                  "ICONS/camera,nope.js", "DRAWINGS"])
 def test_only_listed_runtime_files_are_served(name):
+    icons = load_runtime().icons
+    name = name.replace("ICONS/", icons["dir"]).replace("DRAWINGS", icons["drawings"])
     assert Client().get(f"/preview/assets/{name}").status_code == 404
+
+
+def test_lucide_icons_come_as_modules_of_just_the_icons_asked_for():
+    runtime = load_runtime()
+    icons = runtime.icons
+    imports = runtime.import_map()["imports"]
+    assert imports["lucide-react/icons/"] == f"/preview/assets/{icons['dir']}"
+    assert icons["dir"].endswith("/") and icons["deps"] == ["lucide-react-core"]
+    assert len(runtime.icon_drawings()) > 1500
+    # Those modules, the whole module and the core share one createLucideIcon (and React).
+    assert runtime.modules["lucide-react"]["deps"] == ["lucide-react-core"]
+    assert runtime.modules["lucide-react-core"]["deps"] == ["react"]
+    response = Client().get(f"/preview/assets/{icons['dir']}camera,square-pen.js")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "immutable" in response["Cache-Control"]
+    module = response.content.decode()
+    assert module.startswith('import createLucideIcon from "lucide-react/core";')
+    assert 'createLucideIcon("camera", [["path",{"d":"M13.997' in module
+    assert module.endswith("export { i0, i1 };\n")
+    assert len(module) < 2000
+    # Nothing to tell people about: they import lucide-react.
+    assert not [s for s in runtime.available_specifiers() if s.startswith("lucide-react/")]
+
+
+@pytest.mark.parametrize(("name", "file"), [
+    ("Camera", "camera"), ("CameraIcon", "camera"), ("LucideCamera", "camera"),
+    ("Edit", "square-pen"), ("EditIcon", "square-pen"), ("AlertCircle", "circle-alert"),
+    ("Loader2", "loader-circle"), ("Github", "github"), ("ArrowDown01", "arrow-down-0-1"),
+    ("NotAnIcon", None), ("createLucideIcon", None), ("Icon", None), ("icons", None),
+    ("LucideIcon", None), ("LucideCameraIcon", None),
+])
+def test_icon_names_are_lucides_exports(name, file):
+    assert icon_file(load_runtime(), name) == file
 
 
 def test_one_react_for_all_modules():
@@ -272,6 +313,41 @@ def test_standalone_export_inlines_only_what_the_code_imports():
     assert "<title>Chart &lt;/title&gt;&lt;script&gt;" in html  # the title is escaped
     source = re.search(r'id="canvas-source"[^>]*>(.*?)</script>', html, re.S).group(1)
     assert "LineChart" in base64.b64decode(source).decode()
+
+
+@pytest.mark.parametrize(("code", "files", "whole"), [
+    ('import { Camera, Star as S } from "lucide-react";\n', {"camera", "star"}, False),
+    ('"use client";\n// icons\nimport {\n  Edit,\n  type LucideProps,\n} from \'lucide-react\'\n',
+     {"square-pen"}, False),
+    ('import type { LucideIcon } from "lucide-react";\nimport { XIcon } from "lucide-react";\n',
+     {"x"}, False),
+    ('import * as Icons from "lucide-react";\n', set(), True),
+    ('import { Camra } from "lucide-react";\n', set(), True),
+    ('import { createLucideIcon } from "lucide-react";\n', set(), True),
+    # Not in the import prologue: the frame does not rewrite it, so all of lucide-react goes in.
+    ('const a = 1;\nimport { Camera } from "lucide-react";\n', set(), True),
+    ('import { Camera } from "lucide-react";\nconst m = await import("lucide-react");\n',
+     {"camera"}, True),
+    ('import React from "react";\n', set(), False),
+])
+def test_export_finds_the_icons_the_frame_loads_alone(code, files, whole):
+    assert icon_imports(load_runtime(), code) == (files, whole)
+
+
+def test_standalone_export_inlines_only_the_icons_the_code_names():
+    code = 'import { Camera, Edit } from "lucide-react";\nexport default () => <Camera />;\n'
+    html = build_standalone(code, "jsx", "Icons")
+    import_map = re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
+    imports = json.loads(import_map)["imports"]
+    assert {"lucide-react/core", "lucide-react/icons/camera.js",
+            "lucide-react/icons/square-pen.js", "react"} <= set(imports)
+    assert "lucide-react" not in imports and "lucide-react/icons/" not in imports
+
+    whole = build_standalone('import * as I from "lucide-react";\n' + code, "jsx", "Icons")
+    imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', whole,
+                                   re.S).group(1))["imports"]
+    assert {"lucide-react", "lucide-react/core", "lucide-react/icons/camera.js"} <= set(imports)
+    assert len(whole) - len(html) > 900_000  # the whole module, as base64
 
 
 @pytest.mark.django_db

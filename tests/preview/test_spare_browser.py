@@ -61,8 +61,8 @@ def test_fresh_starts_take_the_spare_and_fetch_nothing(make_user, preview_page):
     token = spare_token(page)
     assert token != booted_empty
     spare_frame(page, token).wait_for_function(
-        "() => performance.getEntriesByType('resource').some(e => e.name.includes('lucide-react')"
-        " && e.responseEnd > 0)")
+        "() => performance.getEntriesByType('resource').some("
+        "e => e.name.includes('lucide-react-icons-') && e.responseEnd > 0)")  # Rocket's module
     requests = []
     page.context.on("request", lambda request: requests.append(request.url))
     before = page.evaluate("() => canvasPreview.run")
@@ -72,6 +72,22 @@ def test_fresh_starts_take_the_spare_and_fetch_nothing(make_user, preview_page):
     assert page.evaluate("() => canvasPreview.active.token") == token
     expect(frame(page).locator("#hello")).to_have_css("font-size", "30px")
     assert [url for url in requests if "/preview/" in url] == []
+
+
+def test_the_spare_warms_up_and_keeps_nothing_of_it(make_user, preview_page):
+    """It runs sucrase and a React render once ahead (their code compiled before the first run),
+    and leaves the page as it booted."""
+    owner = make_user("spare-warm")
+    canvas = create_canvas(owner, "Spare warm", "code", "tsx")
+    page = preview_page(owner, canvas)
+    spare = spare_frame(page, spare_token(page))
+    spare.wait_for_function("() => performance.getEntriesByName('canvas-warmed-up').length")
+    assert spare.evaluate("""() => [document.body.children.length, document.getElementById('root')
+        .childNodes.length, (globalThis.__canvasRoots || new Set()).size]""") == [1, 0, 0]
+    typed = APP.replace("function App()", "function App(): JSX.Element")
+    outcome = render(page, typed)
+    assert outcome["rendered"], outcome
+    expect(frame(page).locator("#hello")).to_have_css("font-size", "30px")
 
 
 def test_a_hang_takes_the_spare_with_it(make_user, preview_page):

@@ -4,6 +4,7 @@
 import { clip, native } from "./channel.js";
 import { forward } from "./console.js";
 import { fromThrown, report } from "./errors.js";
+import { splitIcons } from "./icons.js";
 import { checkImports } from "./imports.js";
 import { globalsByName, loadGlobal, loadTailwind, vendoredScript } from "./libraries.js";
 import { loadModule, loadScript } from "./loader.js";
@@ -99,7 +100,7 @@ async function runScript(script, offset, index) {
   const code = script.textContent;
   if (!code.trim()) return;
   if (type === "module") {
-    const out = sucrase(code, {});
+    const out = splitIcons(sucrase(code, {}));
     const missing = checkImports(out);
     if (missing) {
       missing.line = missing.line + offset;

@@ -11,7 +11,8 @@ export const importMap = (() => {
     return {};
   }
 })();
-const AVAILABLE = Object.keys(importMap).filter((s) => !s.startsWith("@/") && !s.includes("/addons/") && !s.includes("/examples/"));
+// Not worth naming: aliases, shadcn/ui (listed apart) and lucide-react's parts (boot/icons.js).
+const AVAILABLE = Object.keys(importMap).filter((s) => !s.startsWith("@/") && !s.includes("/addons/") && !s.includes("/examples/") && !s.startsWith("lucide-react/"));
 const UI_NAMES = Object.keys(importMap).filter((s) => s.startsWith("@/components/ui/")).map((s) => s.slice(16));
 
 // Static imports and re-exports start a line (sucrase keeps the layout); import("x") may be anywhere.
@@ -25,13 +26,19 @@ export function dropStyleImports(code) {
   });
 }
 
-/** The specifiers `code` imports that the import map offers (at most `max`). */
-export function mappedImports(code, max = 24) {
+/** Whether the import map resolves `specifier` (an exact entry, or a prefix one ending in "/"). */
+export function resolves(specifier) {
+  return Object.hasOwn(importMap, specifier)
+    || Object.keys(importMap).some((key) => key.endsWith("/") && specifier.startsWith(key));
+}
+
+/** The specifiers `code` imports that the import map resolves (at most `max`). */
+export function mappedImports(code, max = 64) {
   const found = new Set();
   IMPORT_RE.lastIndex = 0;
   for (let m = IMPORT_RE.exec(code); m && found.size < max; m = IMPORT_RE.exec(code)) {
     const spec = m[1] || m[2];
-    if (Object.hasOwn(importMap, spec)) found.add(spec);
+    if (resolves(spec)) found.add(spec);
   }
   return [...found];
 }
@@ -41,7 +48,7 @@ export function checkImports(code) {
   IMPORT_RE.lastIndex = 0;
   for (let m = IMPORT_RE.exec(code); m; m = IMPORT_RE.exec(code)) {
     const spec = m[1] || m[2];
-    if (importMap[spec] || spec.startsWith("blob:")) continue;
+    if (resolves(spec) || spec.startsWith("blob:")) continue;
     const line = lineAt(code, m.index + m[0].indexOf(spec));
     let message;
     if (/^(https?:)?\/\//.test(spec)) {

@@ -14,12 +14,14 @@ import { CHANNEL, STANDALONE, current, native, post, sourceElement } from "./cha
 import "./console.js";
 import "./shims.js";
 import { fromThrown, report } from "./errors.js";
+import { splitIcons } from "./icons.js";
 import { mappedImports } from "./imports.js";
 import { runHtml } from "./html.js";
 import { loadTailwind } from "./libraries.js";
 import { afterPaint, reportHeight, resetPage } from "./page.js";
 import { loadReact, runReact } from "./react.js";
 import { runPlainScript } from "./script.js";
+import { warmUp } from "./warmup.js";
 
 const RUNTIME_VERSION = 1;
 
@@ -64,12 +66,14 @@ async function run({ run: runId, kind, language, code, received }) {
 /**
  * Load what a run of `code` will need, before the run: Tailwind, React and the libraries it imports.
  * The parent sends this to its spare frame with the canvas's current code, so the next version of
- * that code finds them ready. Nothing of the code runs.
+ * that code finds them ready, and their code already compiled (warmup.js). Nothing of the code runs.
  */
 function warm({ kind, code }) {
   if (kind === "react" || kind === "script") loadTailwind();
-  if (kind === "react") loadReact().catch(() => {}); // a run that needs React reports the failure
-  for (const specifier of mappedImports(code)) import(specifier).catch(() => {});
+  const react = kind === "react" ? loadReact() : null;
+  react?.catch(() => {}); // a run that needs React reports the failure
+  for (const specifier of mappedImports(splitIcons(code))) import(specifier).catch(() => {});
+  if (kind === "react" || kind === "script") warmUp(react);
 }
 
 window.addEventListener("message", (event) => {

@@ -2,6 +2,7 @@
 // error boundary, unless the code renders itself (createRoot(...).render(<App />)).
 import { native } from "./channel.js";
 import { fromThrown, report } from "./errors.js";
+import { splitIcons } from "./icons.js";
 import { checkImports, dropStyleImports } from "./imports.js";
 import { loadModuleChecked } from "./loader.js";
 import { afterPaint, pageIsEmpty, rootElement } from "./page.js";
@@ -64,7 +65,7 @@ export async function runReact(code, language, timing) {
     return false;
   }
   timing.transpile = native.now() - t0;
-  const out = dropStyleImports(transpiled.code);
+  const out = splitIcons(dropStyleImports(transpiled.code));
   const missing = checkImports(out);
   if (missing) {
     report(missing);

@@ -2,6 +2,7 @@
 // mounted), otherwise a classic script in the page's global scope.
 import { native } from "./channel.js";
 import { report } from "./errors.js";
+import { splitIcons } from "./icons.js";
 import { checkImports } from "./imports.js";
 import { loadModuleChecked, loadScript } from "./loader.js";
 import { fireLoadEvents, rootElement } from "./page.js";
@@ -12,7 +13,7 @@ export async function runPlainScript(code, timing) {
   let out;
   const t0 = native.now();
   try {
-    out = sucrase(code, {});
+    out = splitIcons(sucrase(code, {}));
   } catch (error) {
     report(transpileError(error, code));
     return false;
