@@ -36,12 +36,6 @@ export default function Counter() {
 """
 
 
-@pytest.fixture
-def server(fake_openai, asgi_server_factory):
-    return asgi_server_factory(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test-key",
-                               CANVAS_MODEL="Fake Model")
-
-
 class Watch:
     """Contexts whose pages must report no CSP violation."""
 

@@ -15,7 +15,7 @@ from canvas.models import AssistantPolicy, Canvas, Membership
 from canvas.publish import services as publishing
 from canvas.services import create_canvas
 from tests.assistant.conftest import Human
-from tests.browser_helpers import MODEL, send_chat, wait_turn_over
+from tests.browser_helpers import send_chat, wait_turn_over
 from tests.conftest import login_context, wait_htmx_idle, wait_until
 from tests.fakes.openai_server import ToolCall, ToolCalls
 from tests.preview.helpers import app_base
@@ -60,12 +60,6 @@ export default function Counter() {
   );
 }
 """
-
-
-@pytest.fixture
-def server(fake_openai, asgi_server_factory):
-    return asgi_server_factory(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test-key",
-                               CANVAS_MODEL=MODEL)
 
 
 def shoot(browser, server, user, path: str, name: str, prepare=None, base: str = "") -> None:
