@@ -28,6 +28,7 @@ from pycrdt import Doc, Map, Text
 
 from . import persistence, presence_board, relay, signals
 from .comment_stamps import Writer, stamp
+from .outbox import Outbox, Run
 from .protocol import (
     AwarenessEntry,
     awareness_frame,
@@ -47,26 +48,10 @@ COMPACT_EVERY = 2000
 LINGER_SECONDS = 3.0
 #: Remote awareness states older than this are considered gone (as y-protocols does).
 AWARENESS_TIMEOUT = 30.0
-#: Relaying: when the previous frame went out less than BUSY_WITHIN seconds ago (updates
-#: back to back), gather what keeps arriving, in steps of GATHER_STEP, for at most
-#: BATCH_WINDOW, into one frame: a burst goes out as one frame, a keystroke among many
-#: typists waits a step. People typing alone leave longer gaps and are not delayed.
-BUSY_WITHIN = 0.003
-BATCH_WINDOW = 0.005
-GATHER_STEP = 0.001
-#: Writing: when the previous write ended less than WRITE_BUSY_WITHIN ago, gather for
-#: WRITE_WINDOW into one transaction. Nobody here waits for it (they have the updates), only
-#: other processes and the log. Measured: 20,000 trace edits took 18.9 s in 20,000
-#: transactions, 5.1 s in 530; with fifty people typing, 3 ms / 5 ms windows left
-#: transactions half of the server's work.
-WRITE_BUSY_WITHIN = 0.05
-WRITE_WINDOW = 0.02
 #: Seconds between attempts to listen on the channel layer after it failed, and at least
 #: between re-joins of the canvas group when the log shows the layer missed something.
 LAYER_RETRY = 1.0
 REJOIN_EVERY = 5.0
-#: A connection waits for its writes once this many are queued (backpressure).
-MAX_QUEUED_WRITES = 5000
 #: The shared types of a canvas document (ARCHITECTURE §3) and their kinds.
 ROOTS: dict[str, type] = {"content": Text, "draft": Text, "comments": Map, "suggestions": Map}
 
@@ -105,14 +90,6 @@ class AwarenessState:
     owner: object | None = None  # the connection that controls this client id
 
 
-@dataclass
-class _Write:
-    """A run of one origin's updates, merged: one log row."""
-    update: bytes
-    origin: str
-    count: int  # how many connection updates it holds (backpressure counts those)
-
-
 def _is_fatal(exc: BaseException) -> bool:
     return isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError))
 
@@ -134,14 +111,10 @@ class Replica:
         self.comments = self.doc.get("comments", type=Map)
         self._comment_changes: dict[str, dict] | None = None
         self._comments_subscription = self.comments.observe(self._note_comment_changes)
-        self._writes: list[_Write] = []
-        self._relaying: list[tuple[bytes, str]] = []  # (change, origin), not yet relayed
-        self._unstored = 0  # connection updates applied but not yet in the log
-        self._stored = asyncio.Event()  # set whenever a write ends (or fails)
-        self._relayer: asyncio.Task | None = None
-        self._last_relay = 0.0
-        self._writer: asyncio.Task | None = None
-        self._last_write_end = 0.0
+        # Connections' changes: relayed here first, then stored, then published.
+        self.outbox = Outbox(fanout=lambda update: self._fanout(sync_update(update)),
+                             store=self._store, stored=self._after_store,
+                             failed=self._store_failed)
         self._tasks: list[asyncio.Task] = []
         self._poke = asyncio.Event()
         self._appended_since_compaction = 0
@@ -200,8 +173,7 @@ class Replica:
 
     async def flush(self) -> None:
         """Wait until every update applied here is relayed and stored."""
-        while self._relayer is not None or self._writer is not None:
-            await asyncio.shield(self._relayer or self._writer)
+        await self.outbox.drain()
 
     # --- the document ----------------------------------------------------------------------
 
@@ -285,11 +257,8 @@ class Replica:
         self._edited_at = time.monotonic()
         self._last_editor = user_id
         self.size += len(change)
-        self._unstored += 1
-        self._relay_soon(change, origin)
-        while self._unstored > MAX_QUEUED_WRITES and not self.closed:
-            self._stored.clear()  # backpressure: this connection waits for the log
-            await self._stored.wait()
+        self.outbox.put(change, origin)
+        await self.outbox.backpressure()
 
     async def _check_writers(self, update: bytes, origin: str) -> set[int]:
         """The client ids ``update`` writes new content under; ForeignWriter when one of
@@ -310,94 +279,28 @@ class Replica:
                 raise ForeignWriter(client)
         return writers
 
-    async def _write_loop(self) -> None:
-        try:
-            while self._writes:
-                if time.monotonic() - self._last_write_end < WRITE_BUSY_WITHIN:
-                    # Under load, gather updates into one transaction: one write per keystroke
-                    # costs far more than the keystrokes themselves. Nobody waits for it here
-                    # (this process's people have the updates already).
-                    await asyncio.sleep(WRITE_WINDOW)
-                batch, self._writes = self._writes, []
-                try:
-                    # The seqs are not taken into max_seq: rows of other processes may sit
-                    # below them, and the log poll finds what the layer lost past max_seq.
-                    await database_sync_to_async(persistence.append_updates)(
-                        self.canvas_id, [(w.update, w.origin) for w in batch],
-                        self.doc.client_id)
-                except Exception:
-                    logger.exception("could not append updates of %s", self.canvas_id)
-                    self._writes = []
-                    # This replica now holds changes that are not stored. It must not serve
-                    # anyone again: reconnecting clients would find those changes here, never
-                    # send them again, and they would never be stored. Close it, drop every
-                    # connection, and let the clients resync with a fresh replica loaded from
-                    # the database (their documents still have the changes).
-                    self.closed = True
-                    self._stored.set()
-                    await self._broadcast_close()
-                    self._abandoning = asyncio.create_task(self._abandon())
-                    return
-                self._last_write_end = time.monotonic()
-                stored = sum(w.count for w in batch)
-                self._unstored -= stored
-                self._stored.set()
-                self._appended_since_compaction += stored
-                await self._publish_updates([w.update for w in batch])
-                if self._appended_since_compaction >= COMPACT_EVERY and self._compacting is None:
-                    self._compacting = asyncio.create_task(self._compact())
-        finally:
-            self._writer = None
+    async def _store(self, runs: list[Run]) -> None:
+        # The seqs are not taken into max_seq: rows of other processes may sit below them,
+        # and the log poll finds what the layer lost past max_seq.
+        await database_sync_to_async(persistence.append_updates)(
+            self.canvas_id, [(run.update, run.origin) for run in runs], self.doc.client_id)
 
-    def _relay_soon(self, change: bytes, origin: str) -> None:
-        """Send ``change`` to this process's connections on the loop's next turn, before its
-        write; changes that arrive back to back go out as one frame (a frame per update to
-        each connection is what the server spends most of its time on under load)."""
-        self._relaying.append((change, origin))
-        if self._relayer is None:
-            self._relayer = asyncio.create_task(self._relay())
+    async def _after_store(self, runs: list[Run]) -> None:
+        self._appended_since_compaction += sum(run.count for run in runs)
+        await self._publish_updates([run.update for run in runs])
+        if self._appended_since_compaction >= COMPACT_EVERY and self._compacting is None:
+            self._compacting = asyncio.create_task(self._compact())
 
-    async def _relay(self) -> None:
-        try:
-            while self._relaying:
-                if time.monotonic() - self._last_relay < BUSY_WITHIN:
-                    await self._gather()
-                changes, self._relaying = self._relaying, []
-                runs = self._runs_of(changes)
-                await self._fanout(sync_update(runs[0].update if len(runs) == 1
-                                               else self._merge([r.update for r in runs])))
-                self._last_relay = time.monotonic()
-                if self.closed:
-                    return  # a failed write abandoned this replica: nothing more is stored
-                self._writes += runs
-                if self._writer is None:
-                    self._writer = asyncio.create_task(self._write_loop())
-        finally:
-            self._relayer = None
-
-    async def _gather(self) -> None:
-        """Updates back to back (a paste replayed, a burst): wait while more keep arriving,
-        at most BATCH_WINDOW, so they go out as one frame; people typing rarely wait more
-        than a step."""
-        deadline = time.monotonic() + BATCH_WINDOW
-        count = 0
-        while len(self._relaying) > count and time.monotonic() < deadline:
-            count = len(self._relaying)
-            await asyncio.sleep(GATHER_STEP)
-
-    def _runs_of(self, changes: list[tuple[bytes, str]]) -> list[_Write]:
-        """One write per run of one origin's changes, merged once for the frame and the log:
-        a log row per keystroke made the ORM's insert the largest cost of a burst. Who wrote
-        what is kept (a row's origin is its run's) and so are write times (a row's time is
-        its batch's, as each update's was)."""
-        runs: list[tuple[list[bytes], str]] = []
-        for change, origin in changes:
-            if runs and runs[-1][1] == origin:
-                runs[-1][0].append(change)
-            else:
-                runs.append(([change], origin))
-        return [_Write(updates[0] if len(updates) == 1 else self._merge(updates), origin,
-                       len(updates)) for updates, origin in runs]
+    async def _store_failed(self, exc: Exception) -> None:
+        """This replica now holds changes that are not stored. It must not serve anyone
+        again: reconnecting clients would find those changes here, never send them again,
+        and they would never be stored. Close it, drop every connection, and let the clients
+        resync with a fresh replica loaded from the database (their documents still have
+        the changes)."""
+        logger.error("could not append updates of %s", self.canvas_id, exc_info=exc)
+        self.closed = True
+        await self._broadcast_close()
+        self._abandoning = asyncio.create_task(self._abandon())
 
     async def _abandon(self) -> None:
         """Leave the registry and stop, storing nothing (see the write loop's failure)."""

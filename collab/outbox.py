@@ -1,0 +1,147 @@
+"""The way out for a replica's changes: relayed to this process's connections first, then
+stored in the log, then (by the replica) published to other processes.
+
+Relaying before storing loses nothing: every client keeps what it has, and a replica whose
+store failed is replaced by one loaded from the log, whose SyncStep1 makes reconnecting
+clients send what the log lacks. Both steps batch under load, each on its own clock: the
+relay for a few milliseconds (people are waiting), the store for longer (nobody here is).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from pycrdt import merge_updates
+
+#: Relaying: when the previous frame went out less than BUSY_WITHIN seconds ago (updates
+#: back to back), gather what keeps arriving, in steps of GATHER_STEP, for at most
+#: BATCH_WINDOW, into one frame: a burst goes out as one frame, a keystroke among many
+#: typists waits a step. People typing alone leave longer gaps and are not delayed.
+BUSY_WITHIN = 0.003
+BATCH_WINDOW = 0.005
+GATHER_STEP = 0.001
+#: Storing: when the previous write ended less than WRITE_BUSY_WITHIN ago, gather for
+#: WRITE_WINDOW into one transaction. Nobody here waits for it (they have the updates), only
+#: other processes and the log. Measured: 20,000 trace edits took 18.9 s in 20,000
+#: transactions, 5.1 s in 530; with fifty people typing, 3 ms / 5 ms windows left
+#: transactions half of the server's work.
+WRITE_BUSY_WITHIN = 0.05
+WRITE_WINDOW = 0.02
+#: A connection waits for the log once this many of the room's updates are unstored.
+MAX_UNSTORED = 5000
+
+
+@dataclass
+class Run:
+    """A run of one origin's updates, merged: one frame's part and one log row."""
+
+    update: bytes
+    origin: str
+    count: int  # how many updates it holds (backpressure and compaction count those)
+
+
+def runs_of(changes: list[tuple[bytes, str]]) -> list[Run]:
+    """One run per stretch of one origin's changes, merged once for the frame and the log:
+    a log row per keystroke made the ORM's insert the largest cost of a burst. Who wrote
+    what is kept (a row's origin is its run's) and so are write times (a row's time is its
+    batch's, as each update's was)."""
+    runs: list[tuple[list[bytes], str]] = []
+    for change, origin in changes:
+        if runs and runs[-1][1] == origin:
+            runs[-1][0].append(change)
+        else:
+            runs.append(([change], origin))
+    return [Run(updates[0] if len(updates) == 1 else merge_updates(*updates), origin,
+                len(updates)) for updates, origin in runs]
+
+
+class Outbox:
+    """Relays, then stores, the changes ``put`` into it, in order.
+
+    ``fanout(update)`` sends to this process's connections; ``store(runs)`` appends to the
+    log (raising when it cannot); ``stored(runs)`` follows each successful store;
+    ``failed(exc)`` follows a failed one, after which nothing more is stored."""
+
+    def __init__(self, fanout: Callable[[bytes], Awaitable[None]],
+                 store: Callable[[list[Run]], Awaitable[None]],
+                 stored: Callable[[list[Run]], Awaitable[None]],
+                 failed: Callable[[Exception], Awaitable[None]]) -> None:
+        self._fanout, self._store, self._stored_hook, self._failed = fanout, store, stored, failed
+        self._relaying: list[tuple[bytes, str]] = []  # (change, origin), not yet relayed
+        self._storing: list[Run] = []  # relayed, not yet stored
+        self._relayer: asyncio.Task | None = None
+        self._writer: asyncio.Task | None = None
+        self._last_relay = 0.0
+        self._last_write_end = 0.0
+        self._unstored = 0
+        self._stored = asyncio.Event()  # set whenever a store ends (or fails)
+        self.broken = False
+
+    def put(self, change: bytes, origin: str) -> None:
+        """Relay ``change`` on the loop's next turn, then store it."""
+        self._unstored += 1
+        self._relaying.append((change, origin))
+        if self._relayer is None:
+            self._relayer = asyncio.create_task(self._relay())
+
+    async def backpressure(self) -> None:
+        """Wait while too much is unstored (a connection flooding the room waits for it)."""
+        while self._unstored > MAX_UNSTORED and not self.broken:
+            self._stored.clear()
+            await self._stored.wait()
+
+    async def drain(self) -> None:
+        """Wait until everything put is relayed and stored (or the store failed)."""
+        while self._relayer is not None or self._writer is not None:
+            await asyncio.shield(self._relayer or self._writer)
+
+    async def _relay(self) -> None:
+        try:
+            while self._relaying:
+                if time.monotonic() - self._last_relay < BUSY_WITHIN:
+                    await self._gather()
+                changes, self._relaying = self._relaying, []
+                runs = runs_of(changes)
+                await self._fanout(runs[0].update if len(runs) == 1
+                                   else merge_updates(*(r.update for r in runs)))
+                self._last_relay = time.monotonic()
+                if self.broken:
+                    return  # a failed store ended storing: nothing more is stored
+                self._storing += runs
+                if self._writer is None:
+                    self._writer = asyncio.create_task(self._write_loop())
+        finally:
+            self._relayer = None
+
+    async def _gather(self) -> None:
+        """Updates back to back (a paste replayed, a burst): wait while more keep arriving,
+        at most BATCH_WINDOW, so they go out as one frame."""
+        deadline = time.monotonic() + BATCH_WINDOW
+        count = 0
+        while len(self._relaying) > count and time.monotonic() < deadline:
+            count = len(self._relaying)
+            await asyncio.sleep(GATHER_STEP)
+
+    async def _write_loop(self) -> None:
+        try:
+            while self._storing:
+                if time.monotonic() - self._last_write_end < WRITE_BUSY_WITHIN:
+                    await asyncio.sleep(WRITE_WINDOW)  # under load: one transaction for many
+                batch, self._storing = self._storing, []
+                try:
+                    await self._store(batch)
+                except Exception as exc:
+                    self._storing = []
+                    self.broken = True
+                    self._stored.set()
+                    await self._failed(exc)
+                    return
+                self._last_write_end = time.monotonic()
+                self._unstored -= sum(run.count for run in batch)
+                self._stored.set()
+                await self._stored_hook(batch)
+        finally:
+            self._writer = None
