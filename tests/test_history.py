@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.urls import reverse
-from django.utils import timezone
 
 from canvas import versions
 from canvas.models import Version
@@ -298,9 +297,9 @@ async def test_a_pause_in_editing_makes_a_checkpoint_by_its_author(cast, asgi_se
 
 
 def test_thinning_keeps_named_and_assistant_versions(cast):
-    now = timezone.now().replace(minute=30, second=0, microsecond=0)
-    # 30, 30.2 and 30.4 hours before hh:30 fall in one clock hour; 960 and 962 in one day
-    # unless that day boundary splits them, so they are placed at 01:30 and 03:30.
+    # A fixed noon, not the clock: 30, 30.2 and 30.4 hours before 12:30 fall in one clock
+    # hour, and 960 and 962 hours before it in one UTC day whatever time the test runs at.
+    now = datetime(2026, 6, 15, 12, 30, tzinfo=UTC)
     for hours in [1, 2, 30, 30.2, 30.4, 50, 24 * 40, 24 * 40 + 2, 24 * 41]:
         v = Version.objects.create(canvas=cast.canvas, reason="checkpoint", text=str(hours))
         Version.objects.filter(id=v.id).update(created=now - timedelta(hours=hours))
