@@ -223,6 +223,8 @@ COLLAB_PRESENCE_PER_CONNECTION = int(os.environ.get("CANVAS_PRESENCE_PER_CONNECT
 COLLAB_PRESENCE_MAX_CLIENTS = int(os.environ.get("CANVAS_PRESENCE_MAX_CLIENTS", 200))
 # Seconds without edits after which the engine says editing paused (history checkpoints).
 COLLAB_CHECKPOINT_PAUSE = float(os.environ.get("CANVAS_CHECKPOINT_PAUSE", 30))
+# Seconds without changes after which a replica keeps its document encoded (collab/parked_doc).
+COLLAB_PARK_AFTER = float(os.environ.get("CANVAS_PARK_AFTER", 30))
 
 # --- Canvas ---------------------------------------------------------------------------------
 # How long an invite link stays valid, in seconds (default: 7 days).

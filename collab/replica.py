@@ -29,6 +29,7 @@ from pycrdt import Doc, Map, Text
 from . import persistence, presence_board, relay, signals
 from .comment_stamps import Writer, stamp
 from .outbox import Outbox, Run
+from .parked_doc import ParkedDoc
 from .protocol import (
     AwarenessEntry,
     awareness_frame,
@@ -99,18 +100,16 @@ class Replica:
         self.canvas_id = str(canvas_id)
         self.group = relay.group_name(self.canvas_id)
         self.layer = get_channel_layer()
-        self.doc = Doc()
+        self._captured: list[bytes] = []
+        # What a connection's update did to the comments, so their authors can be stamped.
+        self._comment_changes: dict[str, dict] | None = None
+        # Decoded while people change it, parked as its encoded state when they do not.
+        self.document = ParkedDoc(self._attach)
         self.connections: set[Connection] = set()
         self.awareness: dict[int, AwarenessState] = {}
         self.max_seq = 0
         self.size = 0
         self.channel: str | None = None
-        self._captured: list[bytes] = []
-        self._subscription = self.doc.observe(lambda event: self._captured.append(event.update))
-        # What a connection's update did to the comments, so their authors can be stamped.
-        self.comments = self.doc.get("comments", type=Map)
-        self._comment_changes: dict[str, dict] | None = None
-        self._comments_subscription = self.comments.observe(self._note_comment_changes)
         # Connections' changes: relayed here first, then stored, then published.
         self.outbox = Outbox(fanout=lambda update: self._fanout(sync_update(update)),
                              store=self._store, stored=self._after_store,
@@ -148,7 +147,8 @@ class Replica:
         # Who writes under which client id (provenance): loaded once, then kept up to date.
         self.origins = await database_sync_to_async(persistence.client_origins)(
             self.canvas_id)
-        self.size = len(self.doc.get_update())
+        self.size = len(self.document.encoded())
+        self.document.park()  # until the first change: most open canvases are only read
         self._tasks.append(asyncio.create_task(self._poll_log()))
 
     async def stop(self, flush: bool = True) -> None:
@@ -170,6 +170,7 @@ class Replica:
         if self.layer is not None and self.channel:
             with contextlib.suppress(Exception):
                 await self.layer.group_discard(self.group, self.channel)
+        self.document.close()
 
     async def flush(self) -> None:
         """Wait until every update applied here is relayed and stored."""
@@ -177,13 +178,30 @@ class Replica:
 
     # --- the document ----------------------------------------------------------------------
 
+    @property
+    def doc(self) -> Doc:
+        """The decoded document (decoding it if it was parked)."""
+        return self.document.doc
+
+    def _attach(self, doc: Doc) -> Callable[[], None]:
+        """Observe a freshly decoded document: every change it takes, and the comments'.
+        Returns how to stop observing it."""
+        comments = doc.get("comments", type=Map)
+        changes = doc.observe(lambda event: self._captured.append(event.update))
+        comment_changes = comments.observe(self._note_comment_changes)
+
+        def detach() -> None:
+            doc.unobserve(changes)
+            comments.unobserve(comment_changes)
+        return detach
+
     def state_vector(self) -> bytes:
-        return self.doc.get_state()
+        return self.document.state_vector()
 
     def diff(self, state_vector: bytes) -> bytes:
         """What a peer with ``state_vector`` lacks (the SyncStep2 payload)."""
         try:
-            return self.doc.get_update(state_vector)
+            return self.document.diff(state_vector)
         except BaseException as exc:
             if _is_fatal(exc):
                 raise
@@ -196,10 +214,11 @@ class Replica:
     def _apply(self, update: bytes, writer: Writer | None = None) -> bytes | None:
         """Apply an update; return what it changed, as an update, or None. A connection's
         update (``writer``) comes with its comment corrections, as one change."""
+        doc = self.doc
         self._captured.clear()
         self._comment_changes = {} if writer is not None else None
         try:
-            self.doc.apply_update(update)
+            doc.apply_update(update)
         except BaseException as exc:  # pycrdt raises panics, which are BaseExceptions
             if _is_fatal(exc):
                 raise
@@ -207,10 +226,11 @@ class Replica:
         finally:
             comment_changes, self._comment_changes = self._comment_changes, None
         if comment_changes:
-            with self.doc.transaction(origin="stamp"):
-                stamp(self.comments, comment_changes, writer)
+            with doc.transaction(origin="stamp"):
+                stamp(doc.get("comments", type=Map), comment_changes, writer)
         changes = [u for u in self._captured if u != b"\x00\x00"]
         self._captured.clear()
+        self.document.applied(update, changed=bool(changes))
         return changes[0] if len(changes) == 1 else (None if not changes else
                                                       self._merge(changes))
 
@@ -226,7 +246,7 @@ class Replica:
         probe = Doc()
         changed: list[bytes] = []
         try:
-            probe.apply_update(self.doc.get_update())
+            probe.apply_update(self.document.encoded())
             existing = set(probe.keys())
             # Kept referenced: pycrdt drops a subscription whose handle is collected.
             subscriptions = [probe.get(name, type=kind).observe_deep(
@@ -246,6 +266,8 @@ class Replica:
     async def receive_update(self, update: bytes, origin: str,
                              user_id: int | None = None, writer: Writer | None = None) -> None:
         """A connection's update: apply (stamping comment authors), log, relay."""
+        if self.document.holds(update):
+            return  # nothing new (a reader's empty SyncStep2): it stays parked
         writers = await self._check_writers(update, origin)
         if self.size + len(update) > settings.COLLAB_MAX_DOC and self.would_change(update):
             raise DocumentTooLarge
@@ -267,7 +289,7 @@ class Replica:
         try:
             if all(self.origins.get(c) == origin for c in writer_clients(update)):
                 return set()  # the usual keystroke: a client id already known to be theirs
-            writers = new_writers(update, read_state_vector(self.doc.get_state()))
+            writers = new_writers(update, read_state_vector(self.document.state_vector()))
         except (ValueError, IndexError) as exc:
             raise InvalidUpdate(f"unreadable update: {exc}") from exc
         unknown = writers - self.origins.keys()
@@ -283,7 +305,7 @@ class Replica:
         # The seqs are not taken into max_seq: rows of other processes may sit below them,
         # and the log poll finds what the layer lost past max_seq.
         await database_sync_to_async(persistence.append_updates)(
-            self.canvas_id, [(run.update, run.origin) for run in runs], self.doc.client_id)
+            self.canvas_id, [(run.update, run.origin) for run in runs], self.document.client_id)
 
     async def _after_store(self, runs: list[Run]) -> None:
         self._appended_since_compaction += sum(run.count for run in runs)
@@ -388,6 +410,8 @@ class Replica:
     async def _apply_remote(self, update: bytes) -> bool:
         """An update already in the log (from another process): apply and show locally.
         Returns whether it was news here."""
+        if self.document.holds(update):
+            return False  # the log poll reading rows again: no need to decode for them
         try:
             change = self._apply(update)
         except InvalidUpdate:
@@ -435,6 +459,7 @@ class Replica:
             if news:
                 await self._rejoin_layer()
             await self._maybe_checkpoint()
+            self._maybe_park()
 
     async def _maybe_checkpoint(self, pause: float | None = None) -> None:
         """A version after people paused editing (the history's checkpoints)."""
@@ -449,6 +474,14 @@ class Replica:
                 sender=Replica, canvas_id=self.canvas_id, text=text, user_id=author)
         except Exception:
             logger.exception("checkpoint of %s failed", self.canvas_id)
+
+    def _maybe_park(self) -> None:
+        """Keep the document encoded once nobody changed it for COLLAB_PARK_AFTER seconds
+        (and its checkpoint is taken): a decoded long-edited document is several times
+        larger, and the next change decodes it in milliseconds."""
+        if not self.document.parked and self._edited_at is None and \
+                time.monotonic() - self.document.used_at >= settings.COLLAB_PARK_AFTER:
+            self.document.park()
 
     # --- awareness ---------------------------------------------------------------------------
 

@@ -144,6 +144,16 @@ def new_writers(update: bytes, state_vector: dict[int, int]) -> set[int]:
                    for b in blocks)}
 
 
+def reaches_past(update: bytes, state_vector: dict[int, int]) -> bool:
+    """Whether ``update`` carries structs, or deletes items, that a document with
+    ``state_vector`` lacks: applied to it, that part waits for its dependencies."""
+    blocks, deleted = _read_update(update)
+    return any(b.kind != "skip" and b.clock + b.length > state_vector.get(client, 0)
+               for client, client_blocks in blocks.items() for b in client_blocks) or \
+        any(clock + length > state_vector.get(client, 0)
+            for client, ranges in deleted.items() for clock, length in ranges)
+
+
 def blocks_of_update(update: bytes) -> dict[int, list[Block]]:
     """The blocks a v1 update carries, per client, sorted by clock."""
     return _read_update(update)[0]

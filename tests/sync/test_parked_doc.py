@@ -1,0 +1,220 @@
+"""A replica keeps its document encoded while nobody changes it, and nothing is lost by it:
+peers sync from the parked state, the next change decodes it, and structs waiting for
+their dependencies survive parking."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+
+import pytest
+from asgiref.sync import sync_to_async
+from pycrdt import Doc, Map, Text
+
+from collab import persistence
+from collab import replica as replicas
+from collab.parked_doc import ParkedDoc
+from collab.protocol import Outer, SyncStep, parse_frame, sync_step1, sync_update
+from tests.sync.helpers import Socket, stored_text
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def typed(text: str, client_id: int = 11) -> tuple[Doc, list[bytes]]:
+    """A document typed character by character, and its updates."""
+    doc = Doc(client_id=client_id)
+    content = doc.get("content", type=Text)
+    updates: list[bytes] = []
+    subscription = doc.observe(lambda event: updates.append(event.update))
+    for index, char in enumerate(text):
+        content.insert(index, char)
+        if index % 7 == 6:
+            del content[index - 3:index - 2]
+            content.insert(index - 3, char.upper())
+    doc.unobserve(subscription)
+    return doc, updates
+
+
+def changes_seen() -> tuple[ParkedDoc, list[bytes]]:
+    seen: list[bytes] = []
+
+    def attach(doc: Doc):
+        subscription = doc.observe(lambda event: seen.append(event.update))
+        return lambda: doc.unobserve(subscription)
+    return ParkedDoc(attach), seen
+
+
+def text_of(doc: Doc) -> str:
+    return str(doc.get("content", type=Text))
+
+
+def test_a_parked_document_answers_the_sync_protocol_as_the_decoded_one_did():
+    source, updates = typed("Plain text, typed with corrections. " * 20)
+    parked, _ = changes_seen()
+    for update in updates:
+        parked.doc.apply_update(update)
+    midway = Doc()
+    for update in updates[:len(updates) // 2]:
+        midway.apply_update(update)
+    decoded_state = parked.state_vector()
+
+    assert parked.park() and parked.parked
+    assert parked.state_vector() == decoded_state
+    for peer in (Doc(), midway):  # a new peer, and one that has half of it
+        peer.apply_update(parked.diff(peer.get_state()))
+        assert text_of(peer) == text_of(source)
+    assert parked.parked  # answering peers did not decode it
+
+
+def test_the_next_change_decodes_it_with_its_writer_id_and_observers():
+    parked, seen = changes_seen()
+    parked.doc.get("content", type=Text).insert(0, "before ")
+    client_id = parked.client_id
+    parked.park()
+    seen.clear()
+
+    parked.doc.get("content", type=Text).insert(len("before "), "after")
+    assert not parked.parked
+    assert parked.client_id == parked.doc.client_id == client_id  # its clocks continue
+    assert len(seen) == 1, "observers see the change, not the decoding"
+    peer = Doc()
+    peer.apply_update(parked.encoded())
+    assert text_of(peer) == "before after"
+
+
+def test_structs_waiting_for_their_dependencies_survive_parking():
+    source, updates = typed("abcdefghijklmnop")
+    # A deletion of text the document has not received yet, and inserts that depend on
+    # updates still on their way: Yrs holds both as pending, outside the encoded state.
+    early = Doc(client_id=12)
+    early.apply_update(source.get_update())
+    state = early.get_state()
+    content = early.get("content", type=Text)
+    del content[len(content) - 3:]
+    pending_delete = early.get_update(state)
+
+    parked, _ = changes_seen()
+    never_parked = Doc()
+    for update in updates[:4]:
+        parked.doc.apply_update(update)
+        never_parked.apply_update(update)
+    for update in updates[8:] + [pending_delete]:
+        parked.doc.apply_update(update)
+        parked.applied(update, changed=False)
+        never_parked.apply_update(update)
+    assert len(text_of(parked.doc)) <= 4, "the rest waits for updates 4 to 7"
+
+    assert parked.park()
+    for update in updates[4:8]:  # the missing updates arrive after parking
+        parked.doc.apply_update(update)
+        never_parked.apply_update(update)
+    # What was pending integrates as in a document that never parked.
+    assert len(text_of(parked.doc)) > 4
+    assert text_of(parked.doc) == text_of(never_parked)
+    assert parked.doc.get_state() == never_parked.get_state()
+
+
+def test_a_parked_or_closed_document_is_freed_with_its_observers():
+    parked, seen = changes_seen()
+    parked.doc.get("content", type=Text).insert(0, "held")
+    decoded = weakref.ref(parked.doc)
+    parked.park()
+    gc.collect()
+    assert decoded() is None, "an observer left in place would keep the Doc alive for good"
+    parked.doc.get("content", type=Text).insert(0, "again ")
+    decoded = weakref.ref(parked.doc)
+    parked.close()
+    gc.collect()
+    assert decoded() is None
+
+
+def test_too_many_pending_updates_keep_it_decoded():
+    _, updates = typed("x" * 400)
+    parked, _ = changes_seen()
+    for update in updates[1:]:
+        parked.doc.apply_update(update)
+        parked.applied(update, changed=False)
+    assert not parked.park() and not parked.parked
+    parked.doc.apply_update(updates[0])
+    assert parked.park(), "once they applied, nothing waits any more"
+
+
+def socket(cast, who: str) -> Socket:
+    return Socket(f"/ws/canvases/{cast.canvas.id}/sync", [
+        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
+        (b"cookie", f"sessionid={cast.sessions[who]}".encode())])
+
+
+async def next_sync(ws: Socket, step: SyncStep) -> bytes:
+    """The payload of the next sync frame of ``step`` (awareness frames skipped)."""
+    while True:
+        frame = parse_frame(await ws.receive_from())
+        if frame.outer == Outer.SYNC and frame.step == step:
+            return frame.payload
+
+
+async def join(cast, who: str) -> tuple[Socket, Doc]:
+    """A peer that connected and received the whole document (as a browser does)."""
+    ws = socket(cast, who)
+    assert await ws.connect()
+    await next_sync(ws, SyncStep.STEP1)
+    await ws.send_to(sync_step1(b"\x00"))
+    doc = Doc()
+    doc.apply_update(await next_sync(ws, SyncStep.STEP2))
+    return ws, doc
+
+
+def write(doc: Doc, index: int, value: str) -> bytes:
+    before = doc.get_state()
+    doc.get("content", type=Text).insert(index, value)
+    return doc.get_update(before)
+
+
+async def test_a_replica_parks_until_the_first_change_and_again_when_editing_stops(
+        cast, settings):
+    settings.COLLAB_PARK_AFTER = 0.2
+    settings.COLLAB_CHECKPOINT_PAUSE = 0.1
+    canvas_id = str(cast.canvas.id)
+    await sync_to_async(persistence.append_updates)(
+        canvas_id, [(write(Doc(), 0, "Stored before anyone came. "), "user:1")])
+
+    bob, bobs = await join(cast, "editor")
+    replica = replicas.open_replicas()[canvas_id]
+    assert text_of(bobs) == "Stored before anyone came. "
+    assert replica.document.parked, "loading it and syncing a reader keeps it encoded"
+
+    await bob.send_to(sync_update(write(bobs, len(text_of(bobs)), "Bob types.")))
+    await next_sync(bob, SyncStep.UPDATE)  # the server echoes the change: it is applied
+    assert not replica.document.parked
+    await replica.flush()
+
+    for _ in range(300):  # the log poll parks it once editing paused
+        replica._poke.set()
+        await asyncio.sleep(0.02)
+        if replica.document.parked:
+            break
+    assert replica.document.parked
+    carol, carols = await join(cast, "owner")
+    assert text_of(carols) == "Stored before anyone came. Bob types."
+    assert replica.document.parked
+
+    # A change after parking: decoded again, relayed, stored, with comments still stamped.
+    await carol.send_to(sync_update(write(carols, 0, "Carol, after the pause: ")))
+    bobs.apply_update(await next_sync(bob, SyncStep.UPDATE))
+    expected = "Carol, after the pause: Stored before anyone came. Bob types."
+    assert text_of(bobs) == expected
+    await replica.flush()
+    assert await stored_text(canvas_id) == expected
+    before = carols.get_state()
+    carols.get("comments", type=Map)["c1"] = {"text": "Nice", "author": "someone else"}
+    await carol.send_to(sync_update(carols.get_update(before)))
+    bobs.apply_update(await next_sync(bob, SyncStep.UPDATE))
+    # The comments' observer came back with the decoded document: the author is stamped.
+    assert bobs.get("comments", type=Map)["c1"]["author"] == cast.owner.username
+    for ws in (bob, carol):
+        await ws.disconnect()
+    decoded = weakref.ref(replica.doc)
+    await replica.stop()
+    gc.collect()
+    assert decoded() is None, "a stopped replica lets go of its document"
