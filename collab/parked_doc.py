@@ -67,10 +67,13 @@ class ParkedDoc:
         if self._doc is not None:
             return False
         try:
-            return not deletions_of_update(update) and \
-                not reaches_past(update, read_state_vector(self._state))
-        except (ValueError, IndexError):
-            return False  # not an update: applying it says so
+            rest = get_update(update, self._state)  # what the parked state lacks, and deletes
+            return not deletions_of_update(rest) and \
+                not reaches_past(rest, read_state_vector(self._state))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # not an update (pycrdt panics are BaseExceptions)
+            return False  # applying it says so, with the replica's error
 
     def _decode(self) -> None:
         doc = Doc(client_id=self.client_id)

@@ -67,6 +67,26 @@ def test_a_parked_document_answers_the_sync_protocol_as_the_decoded_one_did():
     assert parked.parked  # answering peers did not decode it
 
 
+def test_only_updates_that_bring_nothing_new_leave_it_parked():
+    source, updates = typed("Some text to hold.")
+    parked, _ = changes_seen()
+    for update in updates[:-1]:
+        parked.doc.apply_update(update)
+    parked.park()
+    content = Doc()
+    content.apply_update(source.get_update())
+    state = content.get_state()
+    del content.get("content", type=Text)[0:4]
+    deletion = content.get_update(state)
+
+    assert parked.holds(b"\x00\x00"), "a reader's empty SyncStep2"
+    assert parked.holds(updates[3]), "a row the log poll reads again"
+    assert not parked.holds(updates[-1]), "a new keystroke"
+    assert not parked.holds(deletion), "a deletion may delete something new"
+    assert not parked.holds(b"\xff\x01garbage"), "not an update: applying it says so"
+    assert parked.parked
+
+
 def test_the_next_change_decodes_it_with_its_writer_id_and_observers():
     parked, seen = changes_seen()
     parked.doc.get("content", type=Text).insert(0, "before ")
