@@ -114,10 +114,11 @@ class Editor {
   }
 
   // The editor's own characters in its document's order: what the final text must hold.
+  // (The doc holds nothing else, as the join's document was empty; read by id all the same.)
   typed () {
     let out = ''
     for (let item = this.text._start; item !== null; item = item.right) {
-      if (!item.deleted && item.id.client === this.client) out += item.content.str
+      if (!item.deleted && item.id.client === this.client) out += item.content.getContent().join('')
     }
     return out
   }
