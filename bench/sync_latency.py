@@ -4,7 +4,8 @@ What it measures
     N simulated editors (default N = 2, 10, 50) share one document. Each sends keystroke-
     sized updates, one inserted character per update, at 5 updates per second for D seconds
     (default 30). For every update it takes the time from the send to the moment the LAST of
-    the other N-1 editors has received it ("everyone has it"), and prints:
+    the other N-1 editors has received it ("everyone has it"; with --generator python,
+    received and applied it), and prints:
 
     - latency p50 / p95 / p99 / max in milliseconds;
     - updates/s delivered to everyone, and frames/s delivered to the other editors;
@@ -19,7 +20,8 @@ What it measures
     for our server and for the reference y-websocket server, with the ratio ours/reference.
     At the end it checks the text, and exits 1 if it is wrong: a fresh SyncClient loads the
     document and it must hold exactly the characters the editors typed, each editor's in
-    that editor's order (and, for ours, a fresh load from the database must equal it).
+    that editor's order, and for ours a fresh load from the database must equal it (with
+    --generator python: every editor and the database hold the same text).
 
 How
     Each (server, N) pair gets a fresh server process, so peak RSS belongs to that load:
@@ -33,14 +35,15 @@ How
     - node (default): bench/sync_load.mjs, one Node process (yjs, lib0 and ws from
       bench/reference) with a WebSocket and a Y.Doc per editor. A receiver does not apply
       the others' updates, it reads the (client id, clock) ranges a frame carries with
-      Y.parseUpdateMeta, so ~12,000 frames/s at N = 50 cost it little; each editor's doc
-      holds its own keystrokes only, so it types at random places among its own characters.
-      It reports raw figures as JSON; this process drives it, times the server and checks
-      the text (see NodeGenerator and keystrokes_missing).
+      Y.parseUpdateMeta, so the ~12,000 frames/s of N = 50 cost it about a quarter of a
+      core (p99 send lag ~3 ms); each editor's doc holds its own keystrokes only, so it
+      types at random places among its own characters. It reports raw figures as JSON;
+      this process drives it, times the server and checks the text (see NodeGenerator and
+      keystrokes_missing).
     - python: all N editors are collab.client.SyncClient instances in this one asyncio
       process, each applying every update (and typing among everyone's characters); at N = 50
-      it saturates (p99 send lag ~140 ms on 2 cores), so its rows measure the generator. Its
-      text check: every editor (and, for ours, the database) holds the same text.
+      it saturates (a whole core, p99 send lag 150-260 ms on 2 cores), so those rows measure
+      the generator.
 
     The N editors' sends are spread evenly over each 200 ms tick. An update is identified by
     (client id, clock), read from the Y updates every receiver gets: an editor's k-th one-
