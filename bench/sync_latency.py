@@ -4,21 +4,24 @@ What it measures
     N simulated editors (default N = 2, 10, 50) share one document. Each sends keystroke-
     sized updates, one inserted character per update, at 5 updates per second for D seconds
     (default 30). For every update it takes the time from the send to the moment the LAST of
-    the other N-1 editors has received and applied it ("everyone has it"), and prints:
+    the other N-1 editors has received it ("everyone has it"; with --generator python,
+    received and applied it), and prints:
 
     - latency p50 / p95 / p99 / max in milliseconds;
     - updates/s delivered to everyone, and frames/s delivered to the other editors;
     - updates lost (not with everyone 10 s after the last send);
     - server CPU seconds during the run (utime + stime from /proc/<pid>/stat) and as a share
       of one core, and the server's peak RSS (VmHWM from /proc/<pid>/status);
-    - how late the client process sent against its schedule (p99 send lag), its own CPU,
+    - how late the load generator sent against its schedule (p99 send lag), its own CPU,
       and the CPU that other processes on the machine used meanwhile (/proc/stat), so a
       saturated load generator or a busy machine is visible rather than blamed on a server
-      (a warning is printed when the client sent more than 20 ms late);
+      (a warning is printed when it sent more than 20 ms late);
 
     for our server and for the reference y-websocket server, with the ratio ours/reference.
-    At the end it checks that every editor (and, for ours, a fresh load from the database)
-    holds the same text, and exits 1 if not.
+    At the end it checks the text, and exits 1 if it is wrong: a fresh SyncClient loads the
+    document and it must hold exactly the characters the editors typed, each editor's in
+    that editor's order, and for ours a fresh load from the database must equal it (with
+    --generator python: every editor and the database hold the same text).
 
 How
     Each (server, N) pair gets a fresh server process, so peak RSS belongs to that load:
@@ -27,22 +30,41 @@ How
       a canvas with one owner and N-1 editors, each editor with its own session cookie;
     - reference: y-websocket 1.5.4 bin/server.js on Node (bench/reference), in memory.
 
-    All N editors are collab.client.SyncClient instances in this one asyncio process (the
-    same client for both servers; it speaks plain y-websocket). Their sends are spread evenly
-    over each 200 ms tick. An update is identified by (client id, clock), read from the blocks
-    of the Y updates every receiver gets: an editor's k-th one-character insert has clock k.
-    Both servers echo each update to its sender as well; the echo is not counted.
+    The same load generator for both servers, chosen with --generator:
+
+    - node (default): bench/sync_load.mjs, one Node process (yjs, lib0 and ws from
+      bench/reference) with a WebSocket and a Y.Doc per editor. A receiver does not apply
+      the others' updates, it reads the (client id, clock) ranges a frame carries with
+      Y.parseUpdateMeta, so the ~12,000 frames/s of N = 50 cost it about a quarter of a
+      core (p99 send lag ~3 ms); each editor's doc holds its own keystrokes only, so it
+      types at random places among its own characters. It reports raw figures as JSON;
+      this process drives it, times the server and checks the text (see NodeGenerator and
+      keystrokes_missing).
+    - python: all N editors are collab.client.SyncClient instances in this one asyncio
+      process, each applying every update (and typing among everyone's characters); at N = 50
+      it saturates (a whole core, p99 send lag 150-260 ms on 2 cores), so those rows measure
+      the generator.
+
+    The N editors' sends are spread evenly over each 200 ms tick. An update is identified by
+    (client id, clock), read from the Y updates every receiver gets: an editor's k-th one-
+    character insert has clock k (it is the only writer under its client id), and a frame may
+    carry several (the servers may merge a run of one editor's updates). Both servers echo
+    each update to its sender as well; the echo is not counted.
 
 Run: .venv/bin/python bench/sync_latency.py [--duration S] [--clients 2,10,50]
+         [--generator node|python]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
+import select
 import string
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -55,6 +77,13 @@ import _harness as h  # noqa: E402
 RATE = 5.0  # updates per second per editor
 DRAIN_SECONDS = 10.0  # how long after the last send an update may still arrive
 CONNECT_CONCURRENCY = 10
+NODE_GENERATOR = Path(__file__).resolve().parent / "sync_load.mjs"
+GENERATORS = {
+    "node": "Node load generator bench/sync_load.mjs: one process, N WebSockets; a receiver "
+            "reads the ids an update carries, it does not apply it",
+    "python": "one asyncio client process, N collab.client.SyncClient; a receiver applies "
+              "each update",
+}
 
 
 @dataclass
@@ -68,6 +97,7 @@ class Run:
     server: str
     clients: int
     duration: float
+    generator: str = "node"
     sent: int = 0
     complete: int = 0
     deliveries: int = 0
@@ -213,7 +243,170 @@ async def run_load(urls_and_sessions: list[tuple[str, str | None]], server: h.Se
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
 
-def run_ours(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup) -> Run:
+# --- the Node load generator (bench/sync_load.mjs) ---------------------------------------------
+
+class NodeGenerator:
+    """bench/sync_load.mjs as a subprocess, driven line by line over its stdin and stdout
+    (the protocol is described at the top of that file)."""
+
+    def __init__(self, urls_and_sessions: list[tuple[str, str | None]], duration: float,
+                 log_path: Path) -> None:
+        self.config = {
+            "editors": [{"url": url, "cookie": f"sessionid={session}" if session else None}
+                        for url, session in urls_and_sessions],
+            "rate": RATE, "duration": duration, "drain": DRAIN_SECONDS, "seed": 1234,
+        }
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> NodeGenerator:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [h.node_binary(), str(NODE_GENERATOR)], cwd=h.ROOT, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
+        self.tell(json.dumps(self.config))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        assert self.process is not None
+        try:
+            if self.process.poll() is None:
+                self.tell("close")
+                self.read("closed", 15)
+                self.process.wait(5)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            for stream in (self.process.stdin, self.process.stdout):
+                stream.close()
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def tell(self, line: str) -> None:
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def read(self, event: str, timeout: float) -> dict:
+        """The next line, which must be ``event``'s JSON object (the generator writes one
+        line and then waits for us, so nothing sits unread in the pipe's buffer)."""
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else ""
+        message = json.loads(line) if line.strip() else {}
+        if message.get("event") != event:
+            status = "no answer" if not ready else f"got {line[:200]!r}"
+            if self.process.poll() is not None:
+                status += f", exited with code {self.process.returncode}"
+            raise RuntimeError(f"the Node load generator did not report {event!r} "
+                               f"({status}):\n{self.log_tail()}")
+        return message
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+
+def run_node_load(urls_and_sessions: list[tuple[str, str | None]], server: h.Server,
+                  run: Run, log_dir: Path) -> None:
+    """The load from bench/sync_load.mjs; then one fresh Python SyncClient loads the
+    document (while the Node editors are still connected): it must hold exactly the
+    characters every editor typed, each editor's in that editor's own order."""
+    n = len(urls_and_sessions)
+    log_path = log_dir / f"sync-load-{server.name}-{n}.log"
+    with NodeGenerator(urls_and_sessions, run.duration, log_path) as generator:
+        generator.read("ready", 60 + n)
+        before, self_before = server.stats(), h.self_cpu_seconds()
+        generator_before = h.proc_stats(generator.pid).cpu_seconds
+        machine_before = h.machine_busy_seconds()
+        run.rss_start = before.rss_bytes
+        generator.tell("go")
+        result = generator.read("result", run.duration + DRAIN_SECONDS + 60)
+        after = server.stats()
+        # The generator's CPU is Node's and this process's own (which only waited).
+        run.client_cpu_s = (h.proc_stats(generator.pid).cpu_seconds - generator_before
+                            + h.self_cpu_seconds() - self_before)
+        run.other_cpu_s = max(0.0, h.machine_busy_seconds() - machine_before
+                              - (after.cpu_seconds - before.cpu_seconds) - run.client_cpu_s)
+        run.cpu_s = after.cpu_seconds - before.cpu_seconds
+        run.peak_rss = after.peak_rss_bytes
+        run.rss_end = after.rss_bytes
+        run.sent, run.complete = result["sent"], result["complete"]
+        run.deliveries, run.window_s = result["deliveries"], result["window_s"]
+        run.latencies = [ms / 1000 for ms in result["latencies_ms"]]
+        run.send_lag = [ms / 1000 for ms in result["send_lag_ms"]]
+        editors = result["editors"]
+        url, session = urls_and_sessions[0]
+        run.final_text, missing = asyncio.run(fresh_load(url, session, editors))
+        run.converged["fresh load holds every keystroke"] = not missing
+        run.problems += missing[:3]
+        run.converged["editors stayed connected"] = all(e["connected"] for e in editors)
+        errors = [error for e in editors for error in e["errors"]]
+        if errors:
+            run.problems.append(f"errors or auth messages to editors: {errors[:3]}")
+        closed = [e["close_code"] for e in editors if not e["connected"]]
+        if closed:
+            run.problems.append(f"{len(closed)} editor(s) disconnected: codes {closed[:5]}")
+    noise = [line for line in generator.log_tail(5).splitlines() if line.strip()]
+    if noise:
+        run.problems.append(f"the Node load generator wrote to stderr: {noise}")
+
+
+async def fresh_load(url: str, session: str | None, editors: list[dict]) -> tuple[str, list[str]]:
+    """The text a fresh SyncClient loads, and what it lacks of the editors' keystrokes
+    (waiting up to DRAIN_SECONDS for it to be complete)."""
+    from collab.client import SyncClient
+
+    client = SyncClient(url, session, name="checker")
+    await client.connect(timeout=30)
+    try:
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while (missing := keystrokes_missing(client, editors)) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        return client.get_text(), missing
+    finally:
+        await client.close()
+
+
+def keystrokes_missing(client, editors: list[dict]) -> list[str]:
+    """What ``client``'s text lacks: editor e's k-th keystroke is the character with Yjs id
+    (e's client id, k); those characters, in the text's order, must spell what e's own
+    document holds (what e typed, where e typed it), and the text must hold nothing else."""
+    from collab.yjs_positions import Positions
+
+    text = client.get_text()
+    expected = sum(e["sent"] for e in editors)
+    if len(text) != expected:
+        return [f"the fresh load has {len(text)} characters, the editors typed {expected}"]
+    positions = Positions(client.text)
+    missing = []
+    for e in editors:
+        found = [positions.index_of(e["client"], k) for k in range(e["sent"])]
+        if None in found:
+            missing.append(f"editor {e['client']}: {found.count(None)} of {e['sent']} "
+                           f"keystrokes missing from the fresh load")
+        elif "".join(text[i] for i in sorted(found)) != e["typed"]:
+            missing.append(f"editor {e['client']}: its characters in the fresh load are not "
+                           f"what it typed, in its order")
+    return missing
+
+
+def run_load_with(generator: str, urls_and_sessions: list[tuple[str, str | None]],
+                  server: h.Server, run: Run, log_dir: Path) -> None:
+    if generator == "python":
+        asyncio.run(run_load(urls_and_sessions, server, run))
+    else:
+        run_node_load(urls_and_sessions, server, run, log_dir)
+
+
+def run_ours(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup,
+             generator: str) -> Run:
     from collab.persistence import load_text
 
     tag = f"{n}-{time.monotonic_ns()}"
@@ -222,10 +415,11 @@ def run_ours(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup) -
     sessions = [h.session_id(user) for user in users]
     h.close_db_connections()
     server = cleanup.server(h.OurServer(db.directory, db.url, db.secret_key))
-    run = Run("ours", n, duration)
+    run = Run("ours", n, duration, generator)
     url = server.sync_url(canvas.id)
     try:
-        asyncio.run(run_load([(url, session) for session in sessions], server, run))
+        run_load_with(generator, [(url, session) for session in sessions], server, run,
+                      db.directory)
         run.converged["database"] = load_text(str(canvas.id)) == run.final_text
         h.close_db_connections()
     finally:
@@ -234,12 +428,13 @@ def run_ours(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup) -
     return run
 
 
-def run_reference(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup) -> Run:
+def run_reference(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup,
+                  generator: str) -> Run:
     server = cleanup.server(h.ReferenceServer(db.directory))
-    run = Run("reference", n, duration)
+    run = Run("reference", n, duration, generator)
     url = server.sync_url(f"latency-{n}")
     try:
-        asyncio.run(run_load([(url, None)] * n, server, run))
+        run_load_with(generator, [(url, None)] * n, server, run, db.directory)
     finally:
         server.stop()
         run.problems += server.log_problems()
@@ -266,7 +461,7 @@ METRICS = [
      "{:+.1f}"),
     ("client send lag p99 (load generator)", "ms",
      lambda r: h.percentile(r.send_lag, 0.99) * 1000, "{:.1f}"),
-    ("client process CPU, share of one core", "%",
+    ("load generator CPU, share of one core", "%",
      lambda r: r.client_cpu_s / r.window_s * 100, "{:.0f}"),
     ("other processes' CPU on the machine", "%",
      lambda r: r.other_cpu_s / r.window_s * 100, "{:.0f}"),
@@ -275,12 +470,14 @@ METRICS = [
 LAG_WARNING_MS = 20.0
 
 
-def report(runs: list[Run], sizes: list[int], duration: float, note: str) -> None:
+def report(runs: list[Run], sizes: list[int], duration: float, note: str,
+           generator: str) -> None:
     print()
     print(f"Sync latency: N editors on one canvas, each inserting 1 character per update at "
           f"{RATE:g} updates/s for {duration:g} s{note}")
-    print("latency = send -> the last of the other N-1 editors has applied it "
-          "(one asyncio client process, SyncClient)")
+    print(f"load generator: {generator} ({GENERATORS[generator]})")
+    done = "received" if generator == "node" else "applied"
+    print(f"latency = send -> the last of the other N-1 editors has {done} it")
     for n in sizes:
         by_server = {r.server: r for r in runs if r.clients == n}
         ours, reference = by_server.get("ours"), by_server.get("reference")
@@ -298,16 +495,17 @@ def report(runs: list[Run], sizes: list[int], duration: float, note: str) -> Non
         h.print_table(["metric", "unit", "ours", "reference", "ours/ref"], rows)
     print()
     print(f"The machine has {os.cpu_count()} cores; 'other processes' is CPU used by "
-          f"neither the server nor the client during the run (100% = one core).")
+          f"neither the server nor the load generator during the run (100% = one core).")
     for run in runs:
         lag = h.percentile(run.send_lag, 0.99) * 1000
         if lag > LAG_WARNING_MS:
-            print(f"WARNING {run.server} N={run.clients}: the client process sent up to "
+            print(f"WARNING {run.server} N={run.clients}: the load generator sent up to "
                   f"{lag:.0f} ms late (p99), so this row's latencies include client-side "
                   f"stalls (other processes' CPU: {run.other_cpu_s / run.window_s * 100:.0f}% "
                   f"of a core)")
     for run in runs:
-        h.print_outcome(f"{run.server} N={run.clients}", "same final text", run.converged,
+        what = "same final text" if run.generator == "python" else "final text"
+        h.print_outcome(f"{run.server} N={run.clients}", what, run.converged,
                         run.problems, shown=4)
 
 
@@ -318,6 +516,9 @@ def main() -> int:
     parser.add_argument("--clients", default="2,10,50",
                         help="comma-separated editor counts (default 2,10,50)")
     parser.add_argument("--only", choices=["ours", "reference"], default=None)
+    parser.add_argument("--generator", choices=sorted(GENERATORS), default="node",
+                        help="the load generator: node (bench/sync_load.mjs, default) or "
+                             "python (SyncClients in this process, saturated at N = 50)")
     args = parser.parse_args()
     sizes = [int(part) for part in args.clients.split(",") if part.strip()]
     note = "" if args.duration == 30 else " (shortened from the default 30 s by --duration)"
@@ -329,11 +530,11 @@ def main() -> int:
         for n in sizes:
             if args.only in (None, "ours"):
                 print(f"N={n}: ours ...", flush=True)
-                runs.append(run_ours(n, args.duration, db, cleanup))
+                runs.append(run_ours(n, args.duration, db, cleanup, args.generator))
             if args.only in (None, "reference"):
                 print(f"N={n}: reference ...", flush=True)
-                runs.append(run_reference(n, args.duration, db, cleanup))
-        report(runs, sizes, args.duration, note)
+                runs.append(run_reference(n, args.duration, db, cleanup, args.generator))
+        report(runs, sizes, args.duration, note, args.generator)
     failed = [f"{r.server} N={r.clients}" for r in runs
               if not r.converged or not all(r.converged.values())]
     if failed:
