@@ -41,6 +41,8 @@ class Run:
     update: bytes
     origin: str
     count: int  # how many updates it holds (backpressure and compaction count those)
+    seq: int | None = None  # its log row, once stored
+    seq: int | None = None  # its log row, once stored
 
 
 def runs_of(changes: list[tuple[bytes, str]]) -> list[Run]:

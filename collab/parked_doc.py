@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from pycrdt import Doc, get_update
 
-from .yjs_positions import deletions_of_update, reaches_past, read_state_vector
+from .yjs_positions import deletions_of_update, reaches_past
 
 #: Updates at most this long that changed something are taken as fully applied: a keystroke
 #: is one struct, applied whole or not at all (then it changed nothing and is checked).
@@ -68,8 +68,7 @@ class ParkedDoc:
             return False
         try:
             rest = get_update(update, self._state)  # what the parked state lacks, and deletes
-            return not deletions_of_update(rest) and \
-                not reaches_past(rest, read_state_vector(self._state))
+            return not deletions_of_update(rest) and not reaches_past(rest, self._state)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # not an update (pycrdt panics are BaseExceptions)
@@ -114,7 +113,7 @@ class ParkedDoc:
         state = self._doc.get_state()
         # Yrs cuts away what the document has (fast, in Rust), leaving the structs past its
         # state and the delete set: small unless something is pending, cheap to read here.
-        return reaches_past(get_update(update, state), read_state_vector(state))
+        return reaches_past(get_update(update, state), state)
 
     def park(self) -> bool:
         """Drop the decoded document, keeping its encoded state. Returns whether it parked

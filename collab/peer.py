@@ -84,7 +84,7 @@ class DocumentPeer:
             return
         seqs = persistence.append_updates(self.canvas_id, [(u, self.origin) for u in updates])
         self.max_seq = max(self.max_seq, *seqs)
-        for message in relay.update_messages(updates):
+        for message in relay.update_messages(updates, seqs=seqs):
             broadcast.group_send(self.group, message)
 
     def rewrite(self, base: str, new: str) -> None:

@@ -7,8 +7,8 @@ All functions here are synchronous and touch the database: call them from a thre
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Container, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -34,6 +34,7 @@ class Loaded:
 
     updates: list[bytes]
     max_seq: int
+    seqs: list[int] = field(default_factory=list)  # of the rows among ``updates``
 
 
 def load(canvas_id: str) -> Loaded:
@@ -175,13 +176,15 @@ def client_origins(canvas_id: str, clients: set[int] | None = None) -> dict[int,
     return dict(rows.values_list("client_id", "origin"))
 
 
-def updates_since(canvas_id: str, seq: int, since: datetime | None = None) -> Loaded:
+def updates_since(canvas_id: str, seq: int, since: datetime | None = None,
+                  known: Container[int] = ()) -> Loaded:
     """Updates a replica that has seen up to ``seq`` may have missed.
 
     Includes the compacted state when compaction has folded rows past ``seq`` (the rows are
     gone, the state has them), and rows below ``seq`` that may have committed late: those
     created since LATE_COMMIT_WINDOW before ``since`` (the reader's previous look; now by
-    default). Re-applying something already known is harmless.
+    default). Rows whose seq is in ``known`` (the reader has them) are left out; re-applying
+    something already known is harmless, but costs the reader's event loop.
     """
     state, state_seq = room_model().objects.values_list("state", "state_seq").get(pk=canvas_id)
     recent = (since or timezone.now()) - LATE_COMMIT_WINDOW
@@ -189,8 +192,10 @@ def updates_since(canvas_id: str, seq: int, since: datetime | None = None) -> Lo
                 .filter(Q(seq__gt=seq) | Q(created__gte=recent))
                 .order_by("seq").values_list("seq", "data"))
     updates = [bytes(state)] if state_seq > seq and state else []
-    updates += [bytes(data) for _, data in rows]
-    return Loaded(updates, max([seq, state_seq, *(s for s, _ in rows)]))
+    news = [(row_seq, data) for row_seq, data in rows if row_seq not in known]
+    updates += [bytes(data) for _, data in news]
+    return Loaded(updates, max([seq, state_seq, *(s for s, _ in rows)]),
+                  [row_seq for row_seq, _ in news])
 
 
 @dataclass

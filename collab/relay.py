@@ -14,23 +14,34 @@ def group_name(canvas_id: object) -> str:
     return f"canvas-{canvas_id}"
 
 
-def update_messages(updates: list[bytes], sender: str | None = None) -> list[dict]:
-    """The layer messages that carry ``updates`` (already appended to the log)."""
+def update_messages(updates: list[bytes], sender: str | None = None,
+                    seqs: list[int] | None = None) -> list[dict]:
+    """The layer messages that carry ``updates`` (already appended to the log), with their
+    log ``seqs`` when known: a receiver that applied a row need not apply it again when its
+    log poll reads it."""
     messages: list[dict] = []
     batch: list[bytes] = []
+    batch_seqs: list[int] = []
     size = 0
     poke = False
-    for update in updates:
+
+    def message() -> dict:
+        carried = {"seqs": batch_seqs} if seqs is not None else {}
+        return {"type": "canvas.update", "updates": batch, "sender": sender, **carried}
+
+    for index, update in enumerate(updates):
         if len(update) > MAX_LAYER_PAYLOAD:
             poke = True
             continue
         if batch and size + len(update) > MAX_LAYER_PAYLOAD:
-            messages.append({"type": "canvas.update", "updates": batch, "sender": sender})
-            batch, size = [], 0
+            messages.append(message())
+            batch, batch_seqs, size = [], [], 0
         batch.append(update)
+        if seqs is not None:
+            batch_seqs.append(seqs[index])
         size += len(update)
     if batch:
-        messages.append({"type": "canvas.update", "updates": batch, "sender": sender})
+        messages.append(message())
     if poke:
         messages.append({"type": "canvas.poke", "sender": sender})
     return messages

@@ -37,6 +37,7 @@ from .protocol import (
     parse_awareness,
     sync_update,
 )
+from .seen_rows import SeenRows
 from .yjs_positions import new_writers, read_state_vector, writer_clients
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,9 @@ class Replica:
         self._rejoined_at = 0.0
         self._abandoning: asyncio.Task | None = None
         self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
+        # Rows written or read here, left out when the poll re-reads recent rows.
+        self._seen_rows = SeenRows(
+            keep_for=2 * persistence.LATE_COMMIT_WINDOW.total_seconds() + RESYNC_INTERVAL)
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -304,12 +308,15 @@ class Replica:
     async def _store(self, runs: list[Run]) -> None:
         # The seqs are not taken into max_seq: rows of other processes may sit below them,
         # and the log poll finds what the layer lost past max_seq.
-        await database_sync_to_async(persistence.append_updates)(
+        seqs = await database_sync_to_async(persistence.append_updates)(
             self.canvas_id, [(run.update, run.origin) for run in runs], self.document.client_id)
+        self._seen_rows.add(seqs)
+        for run, seq in zip(runs, seqs, strict=True):
+            run.seq = seq
 
     async def _after_store(self, runs: list[Run]) -> None:
         self._appended_since_compaction += sum(run.count for run in runs)
-        await self._publish_updates([run.update for run in runs])
+        await self._publish_updates([run.update for run in runs], [run.seq for run in runs])
         if self._appended_since_compaction >= COMPACT_EVERY and self._compacting is None:
             self._compacting = asyncio.create_task(self._compact())
 
@@ -365,8 +372,8 @@ class Replica:
         except Exception:  # the log poll heals what the layer loses
             logger.warning("channel layer send failed for %s", self.canvas_id, exc_info=True)
 
-    async def _publish_updates(self, updates: list[bytes]) -> None:
-        for message in relay.update_messages(updates):
+    async def _publish_updates(self, updates: list[bytes], seqs: list[int]) -> None:
+        for message in relay.update_messages(updates, seqs=seqs):
             await self._group_send(message)
 
     @property
@@ -397,6 +404,7 @@ class Replica:
         if kind == "canvas.update":
             for update in message.get("updates") or [message.get("update", b"")]:
                 await self._apply_remote(update)
+            self._seen_rows.add(message.get("seqs") or ())
         elif kind == "canvas.awareness":
             await self._apply_awareness(message["update"], owner=None, publish=False)
         elif kind == "canvas.poke":
@@ -447,7 +455,7 @@ class Replica:
                 # Late commits are looked for since the previous look, however long ago a busy
                 # loop made it: a window counted from now alone let rows slip through for good.
                 missed = await database_sync_to_async(persistence.updates_since)(
-                    self.canvas_id, self.max_seq, self._looked_at)
+                    self.canvas_id, self.max_seq, self._looked_at, self._seen_rows.snapshot())
             except Exception:
                 logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
                 continue
@@ -455,6 +463,7 @@ class Replica:
             for update in missed.updates:
                 news = await self._apply_remote(update) or news
             self.max_seq = max(self.max_seq, missed.max_seq)
+            self._seen_rows.add(missed.seqs)
             self._looked_at = looked_at
             if news:
                 await self._rejoin_layer()

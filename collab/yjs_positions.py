@@ -144,14 +144,19 @@ def new_writers(update: bytes, state_vector: dict[int, int]) -> set[int]:
                    for b in blocks)}
 
 
-def reaches_past(update: bytes, state_vector: dict[int, int]) -> bool:
-    """Whether ``update`` carries structs, or deletes items, that a document with
-    ``state_vector`` lacks: applied to it, that part waits for its dependencies."""
-    blocks, deleted = _read_update(update)
-    return any(b.kind != "skip" and b.clock + b.length > state_vector.get(client, 0)
-               for client, client_blocks in blocks.items() for b in client_blocks) or \
-        any(clock + length > state_vector.get(client, 0)
-            for client, ranges in deleted.items() for clock, length in ranges)
+def reaches_past(rest: bytes, state_vector: bytes) -> bool:
+    """Whether ``rest``, an update already cut to a document's state (pycrdt's
+    ``get_update(update, state_vector)``), still carries structs or deletes items past that
+    state: applied to the document, that part waits for its dependencies. The state vector
+    is read only when ``rest`` deletes something (a cut update keeps its whole delete set)."""
+    blocks, deleted = _read_update(rest)
+    if any(b.kind != "skip" for client_blocks in blocks.values() for b in client_blocks):
+        return True
+    if not deleted:
+        return False
+    have = read_state_vector(state_vector)
+    return any(clock + length > have.get(client, 0)
+               for client, ranges in deleted.items() for clock, length in ranges)
 
 
 def blocks_of_update(update: bytes) -> dict[int, list[Block]]:

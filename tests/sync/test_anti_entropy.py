@@ -105,3 +105,54 @@ async def test_changes_a_failed_write_could_not_store_are_stored_after_the_resyn
         await asyncio.sleep(0.05)
     assert stored == "Typed while the database was down."
     await ws.disconnect()
+
+
+async def test_the_poll_applies_each_row_once_and_never_the_replicas_own(cast, monkeypatch):
+    """Re-reading recent rows finds late commits; applying the ones this replica wrote or
+    already read again would only cost its event loop (every keystroke's p99 under load)."""
+    canvas_id = str(cast.canvas.id)
+    ws = Socket(f"/ws/canvases/{canvas_id}/sync", [
+        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
+        (b"cookie", f"sessionid={cast.sessions['owner']}".encode())])
+    assert await ws.connect()
+    await ws.receive_from()
+    replica = replicas.open_replicas()[canvas_id]
+    applied: list[bytes] = []
+    real_apply = replica._apply_remote
+
+    async def counting_apply(update: bytes) -> bool:
+        applied.append(update)
+        return await real_apply(update)
+
+    monkeypatch.setattr(replica, "_apply_remote", counting_apply)
+    mine = Doc()
+    for word in ("One. ", "Two. ", "Three. "):
+        before = mine.get_state()
+        mine.get("content", type=Text).insert(0, word)
+        await ws.send_to(sync_update(mine.get_update(before)))
+        await replica.flush()
+    await sync_to_async(other_process_update)(canvas_id, "From elsewhere. ")
+
+    for _ in range(3):  # three polls, all within the late-commit window
+        replica._poke.set()
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if not replica._poke.is_set():
+                break
+        await asyncio.sleep(0.05)
+    assert len(applied) == 1, "only the other process's row, once"
+    assert str(replica.doc.get("content", type=Text)).startswith("From elsewhere. ")
+    await ws.disconnect()
+
+
+def test_layer_messages_carry_the_rows_seqs_in_order():
+    from collab import relay
+
+    big = b"x" * (relay.MAX_LAYER_PAYLOAD - 1)  # with "a", a batch is full
+    messages = relay.update_messages([b"a", big, b"b" * (relay.MAX_LAYER_PAYLOAD + 1), b"c"],
+                                     seqs=[1, 2, 3, 4])
+    updates = [m for m in messages if m["type"] == "canvas.update"]
+    assert [(m["updates"], m["seqs"]) for m in updates] == [([b"a", big], [1, 2]),
+                                                            ([b"c"], [4])]
+    assert messages[-1]["type"] == "canvas.poke"  # the row too large to travel
+    assert "seqs" not in relay.update_messages([b"a"])[0]
