@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pycrdt import merge_updates
 
 #: Relaying: when the previous frame went out less than BUSY_WITHIN seconds ago (updates
-#: back to back), gather what keeps arriving, in steps of GATHER_STEP, for at most
-#: BATCH_WINDOW, into one frame: a burst goes out as one frame, a keystroke among many
-#: typists waits a step. People typing alone leave longer gaps and are not delayed.
+#: back to back), gather what keeps arriving while the event loop turns, for at most
+#: BATCH_WINDOW, into one frame: a burst already read from the sockets goes out as one
+#: frame, and nobody waits on a timer. Measured at 50 editors: gathering in 1 ms sleeps
+#: instead doubled the median latency (2.4 against 1.3 ms) and saved no CPU.
 BUSY_WITHIN = 0.003
 BATCH_WINDOW = 0.005
-GATHER_STEP = 0.001
 #: Storing: when the previous write ended less than WRITE_BUSY_WITHIN ago, gather for
 #: WRITE_WINDOW into one transaction. Nobody here waits for it (they have the updates), only
 #: other processes and the log. Measured: 20,000 trace edits took 18.9 s in 20,000
@@ -41,7 +41,6 @@ class Run:
     update: bytes
     origin: str
     count: int  # how many updates it holds (backpressure and compaction count those)
-    seq: int | None = None  # its log row, once stored
     seq: int | None = None  # its log row, once stored
 
 
@@ -119,13 +118,13 @@ class Outbox:
             self._relayer = None
 
     async def _gather(self) -> None:
-        """Updates back to back (a paste replayed, a burst): wait while more keep arriving,
-        at most BATCH_WINDOW, so they go out as one frame."""
+        """Updates back to back (a paste replayed, a burst): let the loop turn while more
+        keep arriving, at most BATCH_WINDOW, so they go out as one frame."""
         deadline = time.monotonic() + BATCH_WINDOW
         count = 0
         while len(self._relaying) > count and time.monotonic() < deadline:
             count = len(self._relaying)
-            await asyncio.sleep(GATHER_STEP)
+            await asyncio.sleep(0)
 
     async def _write_loop(self) -> None:
         try:
