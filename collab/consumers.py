@@ -23,6 +23,7 @@ from . import replica as replicas
 from .access import Access, authorize
 from .budget import ByteBudget
 from .comment_stamps import Writer
+from .direct_send import DirectWriter, PreparedFrame
 from .models import room_model
 from .protocol import (
     AwarenessEntry,
@@ -103,6 +104,7 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         # on every message (it saves sessions on HTTP responses only; this socket never
         # changes one) and Channels' send layers: a fifth of the fan-out's cost at 50 editors.
         self._send_frame = getattr(getattr(send, "__self__", None), "real_send", send)
+        self._direct = DirectWriter.for_send(self._send_frame)
         with contextlib.suppress(StopConsumer):
             while True:
                 await self.dispatch(await receive())
@@ -124,6 +126,10 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
 
     async def send_frame(self, frame: bytes) -> None:
         await self._send_frame({"type": "websocket.send", "bytes": frame})
+
+    async def send_prepared(self, frame: PreparedFrame) -> None:
+        if self._direct is None or not await self._direct.write(frame):
+            await self.send_frame(frame.payload)
 
     async def recheck_access(self, ended_session: str | None = None) -> None:
         if ended_session and ended_session == self.session_key:

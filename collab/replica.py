@@ -28,6 +28,7 @@ from pycrdt import Doc, Map, Text
 
 from . import persistence, presence_board, relay, signals
 from .comment_stamps import Writer, stamp
+from .direct_send import PreparedFrame
 from .outbox import Outbox, Run
 from .parked_doc import ParkedDoc
 from .protocol import (
@@ -75,6 +76,10 @@ class Connection:
 
     async def send_frame(self, frame: bytes) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    async def send_prepared(self, frame: PreparedFrame) -> None:
+        """A frame sent to many connections (encoded once for all that can use it)."""
+        await self.send_frame(frame.payload)
 
     async def close_for_resync(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -351,11 +356,12 @@ class Replica:
     # --- relaying ----------------------------------------------------------------------------
 
     async def _fanout(self, frame: bytes, exclude: object | None = None) -> None:
+        prepared = PreparedFrame(frame)
         for connection in list(self.connections):
             if connection is exclude:
                 continue
             try:
-                await connection.send_frame(frame)
+                await connection.send_prepared(prepared)
             except Exception:  # a closing socket must not stop the others
                 logger.debug("send to a closing connection failed", exc_info=True)
 
