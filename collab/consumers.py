@@ -25,6 +25,7 @@ from .budget import ByteBudget
 from .comment_stamps import Writer
 from .direct_send import DirectWriter, PreparedFrame
 from .models import room_model
+from .presence import rewrite_user
 from .protocol import (
     AwarenessEntry,
     Frame,
@@ -209,7 +210,7 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
             sent = parse_awareness(frame.payload)
             self._check_presence(sent)
             entries = [AwarenessEntry(e.client_id, e.clock,
-                                      replicas.rewrite_user(e.state, self.user_id, self.user_name))
+                                      rewrite_user(e.state, self.user_id, self.user_name))
                        for e in sent]
             await replica.receive_awareness(entries, owner=self)
         elif frame.outer == Outer.QUERY_AWARENESS:

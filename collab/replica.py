@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -26,18 +24,13 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, Map, Text
 
-from . import persistence, presence_board, relay, signals
+from . import persistence, relay, signals
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
 from .outbox import Outbox, Run
 from .parked_doc import ParkedDoc
-from .protocol import (
-    AwarenessEntry,
-    awareness_frame,
-    encode_awareness,
-    parse_awareness,
-    sync_update,
-)
+from .presence import Presence
+from .protocol import AwarenessEntry, awareness_frame, sync_update
 from .seen_rows import SeenRows
 from .yjs_positions import new_writers, read_state_vector, writer_clients
 
@@ -49,8 +42,6 @@ RESYNC_INTERVAL = 2.0
 COMPACT_EVERY = 2000
 #: Keep a replica this long after its last connection leaves (page reloads reuse it).
 LINGER_SECONDS = 3.0
-#: Remote awareness states older than this are considered gone (as y-protocols does).
-AWARENESS_TIMEOUT = 30.0
 #: Seconds between attempts to listen on the channel layer after it failed, and at least
 #: between re-joins of the canvas group when the log shows the layer missed something.
 LAYER_RETRY = 1.0
@@ -89,14 +80,6 @@ class Connection:
         connection of ``ended_session`` (its person signed out there) closes at once."""
 
 
-@dataclass
-class AwarenessState:
-    clock: int
-    state: str
-    updated: float
-    owner: object | None = None  # the connection that controls this client id
-
-
 def _is_fatal(exc: BaseException) -> bool:
     return isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError))
 
@@ -112,7 +95,9 @@ class Replica:
         # Decoded while people change it, parked as its encoded state when they do not.
         self.document = ParkedDoc(self._attach)
         self.connections: set[Connection] = set()
-        self.awareness: dict[int, AwarenessState] = {}
+        self.presence = Presence(
+            self.canvas_id, show=lambda update: self._fanout(awareness_frame(update)),
+            tell=lambda update: self._group_send(relay.awareness_message(update)))
         self.max_seq = 0
         self.size = 0
         self.channel: str | None = None
@@ -129,8 +114,6 @@ class Replica:
         self._edited_at: float | None = None
         self._last_editor: int | None = None
         self.origins: dict[int, str] = {}
-        self._presence_post: asyncio.Task | None = None
-        self._presence_changed = False  # the states changed while a post was pending
         self._rejoined_at = 0.0
         self._abandoning: asyncio.Task | None = None
         self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
@@ -168,9 +151,7 @@ class Replica:
             if self._appended_since_compaction:
                 await self._compact()
         self.closed = True
-        if self._presence_post is not None:  # its last post clears the board
-            with contextlib.suppress(BaseException):
-                await self._presence_post
+        await self.presence.close()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -412,7 +393,7 @@ class Replica:
                 await self._apply_remote(update)
             self._seen_rows.add(message.get("seqs") or ())
         elif kind == "canvas.awareness":
-            await self._apply_awareness(message["update"], owner=None, publish=False)
+            await self.presence.apply(message["update"], owner=None, publish=False)
         elif kind == "canvas.poke":
             self._poke.set()
         elif kind == "canvas.access":
@@ -498,108 +479,16 @@ class Replica:
                 time.monotonic() - self.document.used_at >= settings.COLLAB_PARK_AFTER:
             self.document.park()
 
-    # --- awareness ---------------------------------------------------------------------------
+    # --- presence ----------------------------------------------------------------------------
 
     def awareness_snapshot(self) -> bytes | None:
-        """Every live presence state, as one awareness update (None when there is none)."""
-        now = time.monotonic()
-        entries = [AwarenessEntry(client, s.clock, s.state)
-                   for client, s in self.awareness.items()
-                   if s.state != "null" and now - s.updated < AWARENESS_TIMEOUT]
-        return encode_awareness(entries) if entries else None
+        return self.presence.snapshot()
 
     async def receive_awareness(self, entries: list[AwarenessEntry], owner: object) -> None:
-        """A connection's presence: keep it, echo it to everyone (the sender too: a lone
-        y-websocket client reconnects when it hears nothing), and tell other processes."""
-        await self._apply_awareness(encode_awareness(entries), owner=owner, publish=True,
-                                    entries=entries)
-
-    async def _apply_awareness(self, update: bytes, owner: object | None, publish: bool,
-                               entries: list[AwarenessEntry] | None = None) -> None:
-        entries = entries if entries is not None else parse_awareness(update)
-        now = time.monotonic()
-        accepted = []
-        for entry in entries:
-            known = self.awareness.get(entry.client_id)
-            if known and owner is not None and not _may_speak_for(owner, known.owner):
-                continue  # a connection may not speak for another person's client
-            if known is None and len(self.awareness) >= settings.COLLAB_PRESENCE_MAX_CLIENTS:
-                continue  # a full room shows no more newcomers (every new tab would pay)
-            newer = known is None or entry.clock > known.clock or (
-                entry.clock == known.clock and entry.state == "null")
-            if not newer:
-                continue
-            self.awareness[entry.client_id] = AwarenessState(
-                entry.clock, entry.state, now, owner if owner is not None else None)
-            accepted.append(entry)
-        self._prune_awareness(now)
-        if not accepted:
-            return
-        self._post_presence_soon()
-        update = encode_awareness(accepted)
-        await self._fanout(awareness_frame(update))
-        if publish:
-            await self._group_send(relay.awareness_message(update))
-
-    def _post_presence_soon(self) -> None:
-        """Post the live states to the presence board: at once after a quiet spell (someone
-        who just came in is seen by the next turn), then at most every PUBLISH_EVERY s."""
-        if self._presence_post is None or self._presence_post.done():
-            self._presence_post = asyncio.create_task(self._post_presence())
-        else:
-            self._presence_changed = True
-
-    async def _post_presence(self) -> None:
-        while True:
-            self._presence_changed = False
-            now = time.monotonic()
-            states = {client: s.state for client, s in self.awareness.items()
-                      if s.state != "null" and now - s.updated < AWARENESS_TIMEOUT}
-            try:
-                await presence_board.publish(self.canvas_id, states)
-            except Exception:  # presence is a courtesy: never let it break the room
-                logger.warning("could not post presence of %s", self.canvas_id, exc_info=True)
-            await asyncio.sleep(presence_board.PUBLISH_EVERY)
-            if not self._presence_changed:
-                return
-
-    def _prune_awareness(self, now: float) -> None:
-        stale = [client for client, state in self.awareness.items()
-                 if now - state.updated > 2 * AWARENESS_TIMEOUT]
-        for client in stale:
-            del self.awareness[client]
+        await self.presence.receive(entries, owner)
 
     async def remove_owner(self, owner: object) -> None:
-        """A connection closed: its cursors vanish for everyone at once (no ghosts)."""
-        gone = [AwarenessEntry(client, state.clock + 1, "null")
-                for client, state in self.awareness.items() if state.owner is owner]
-        for entry in gone:
-            del self.awareness[entry.client_id]
-        if gone:
-            self._post_presence_soon()
-            update = encode_awareness(gone)
-            await self._fanout(awareness_frame(update))
-            await self._group_send(relay.awareness_message(update))
-
-
-def _may_speak_for(connection: object, owner: object | None) -> bool:
-    """A client id may move to a new connection of the same person (a reconnect)."""
-    if owner is None or owner is connection:
-        return True
-    return getattr(owner, "user_id", object()) == getattr(connection, "user_id", None)
-
-
-def rewrite_user(state: str, user_id: int, name: str) -> str:
-    """Stamp the signed-in identity on a presence state, so nobody can pose as another."""
-    try:
-        data = json.loads(state)
-    except ValueError:
-        return state
-    if isinstance(data, dict) and isinstance(data.get("user"), dict):
-        data["user"].update({"id": user_id, "name": name})
-        data["user"].pop("isAssistant", None)
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return state
+        await self.presence.remove_owner(owner)
 
 
 # --- the registry of replicas of this process ---------------------------------------------------

@@ -113,7 +113,7 @@ async def test_presence_is_capped_per_state_per_connection_and_per_canvas(cast, 
         await ws.send_to(bytes_data=presence(n, {"cursor": None}))
         await roundtrip(ws)
     replica = replicas.open_replicas()[str(cast.canvas.id)]
-    assert sorted(replica.awareness) == [10, 11, 12]
+    assert sorted(replica.presence.states) == [10, 11, 12]
     for ws in people:
         await ws.disconnect()
 
