@@ -9,7 +9,7 @@
 // character insert has clock k, as it is the only writer in its doc.
 //
 // Driven by sync_latency.py over stdin/stdout, one JSON object a line:
-//   stdin  {"editors": [{"url", "cookie"?}], "rate", "duration", "drain", "seed"}
+//   stdin  {"editors": [{"url", "cookie"?}], "rate", "duration", "drain", "seed", "warmup"}
 //   stdout {"event": "ready"}    every editor connected and synced (server step 2 received)
 //   stdin  "go"                  (the bench has read the server's CPU) start typing
 //   stdout {"event": "result", ...} after the last send, once every update reached all the
@@ -133,6 +133,8 @@ async function main () {
   const rate = config.rate ?? 5
   const perEditor = Math.floor((config.duration ?? 30) * rate)
   const drainMs = (config.drain ?? 10) * 1000
+  // Keystrokes of the first `warmup` seconds are delivered and counted, but not timed.
+  const timedFrom = Math.floor((config.warmup ?? 0) * rate)
   const random = prng(config.seed ?? 1234)
   const editors = config.editors.map((e, i) => new Editor(i, e.url, e.cookie ?? null))
   const byClient = new Map(editors.map((e) => [e.client, e]))
@@ -141,7 +143,7 @@ async function main () {
   // Per update (editor, clock k): when it was sent and how many receivers still lack it.
   const sentAt = editors.map(() => new Float64Array(perEditor))
   const remaining = editors.map(() => new Int32Array(perEditor))
-  const latencies = [] // ms, one per update that reached all the other editors
+  const latencies = [] // ms, one per timed update that reached all the other editors
   const sendLag = [] // ms, one per send
   let complete = 0
   let deliveries = 0
@@ -196,7 +198,7 @@ async function main () {
         if (left[k] <= 0) continue
         deliveries++
         if (--left[k] === 0) {
-          latencies.push(now - times[k])
+          if (k >= timedFrom) latencies.push(now - times[k])
           complete++
           lastDelivery = now
           if (complete === n * perEditor && finish) finish()
