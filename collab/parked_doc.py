@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from pycrdt import Doc, get_update
 
-from .yjs_positions import deletions_of_update, reaches_past
+from .yjs_positions import EMPTY_UPDATE, reaches_past
 
 #: Updates at most this long that changed something are taken as fully applied: a keystroke
 #: is one struct, applied whole or not at all (then it changed nothing and is checked).
@@ -42,7 +42,7 @@ class ParkedDoc:
         self._on_decode = on_decode
         self._doc: Doc | None = None
         self._detach: Callable[[], None] | None = None
-        self._encoded = b"\x00\x00"  # an empty document
+        self._encoded = EMPTY_UPDATE  # an empty document
         self._state = b"\x00"
         self._unsettled: list[bytes] = []
         self.client_id: int | None = None
@@ -67,8 +67,8 @@ class ParkedDoc:
         if self._doc is not None:
             return False
         try:
-            rest = get_update(update, self._state)  # what the parked state lacks, and deletes
-            return not deletions_of_update(rest) and not reaches_past(rest, self._state)
+            # Cut to what the parked state lacks (the delete set stays whole): nothing left.
+            return get_update(update, self._state) == EMPTY_UPDATE
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # not an update (pycrdt panics are BaseExceptions)

@@ -15,7 +15,7 @@ from diff_match_patch import diff_match_patch
 from pycrdt import Assoc, Doc, Map, Text
 
 from . import broadcast, persistence, relay
-from .yjs_positions import Positions
+from .yjs_positions import EMPTY_UPDATE, Positions
 
 
 def encode_sticky(text: Text, index: int, assoc: Assoc) -> bytes:
@@ -64,7 +64,7 @@ class DocumentPeer:
     # --- writing -----------------------------------------------------------------------------
 
     def _capture(self, event) -> None:
-        if self._local and event.update != b"\x00\x00":
+        if self._local and event.update != EMPTY_UPDATE:
             self._pending.append(event.update)
 
     @contextlib.contextmanager

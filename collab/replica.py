@@ -32,7 +32,7 @@ from .parked_doc import ParkedDoc
 from .presence import Presence
 from .protocol import AwarenessEntry, awareness_frame, sync_update
 from .seen_rows import SeenRows
-from .yjs_positions import new_writers, read_state_vector, writer_clients
+from .yjs_positions import EMPTY_UPDATE, new_writers, read_state_vector, writer_clients
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +204,9 @@ class Replica:
     def _apply(self, update: bytes, writer: Writer | None = None) -> bytes | None:
         """Apply an update; return what it changed, as an update, or None. A connection's
         update (``writer``) comes with its comment corrections, as one change."""
+        if self.document.holds(update):
+            return None  # nothing new (a reader's empty SyncStep2, a row read again): a
+            # parked document stays parked
         doc = self.doc
         self._captured.clear()
         self._comment_changes = {} if writer is not None else None
@@ -218,7 +221,7 @@ class Replica:
         if comment_changes:
             with doc.transaction(origin="stamp"):
                 stamp(doc.get("comments", type=Map), comment_changes, writer)
-        changes = [u for u in self._captured if u != b"\x00\x00"]
+        changes = [u for u in self._captured if u != EMPTY_UPDATE]
         self._captured.clear()
         self.document.applied(update, changed=bool(changes))
         return changes[0] if len(changes) == 1 else (None if not changes else
@@ -251,13 +254,11 @@ class Replica:
         del subscriptions
         if ignoring and set(probe.keys()) - existing - set(ROOTS):
             return True
-        return any(u != b"\x00\x00" for u in changed)
+        return any(u != EMPTY_UPDATE for u in changed)
 
     async def receive_update(self, update: bytes, origin: str,
                              user_id: int | None = None, writer: Writer | None = None) -> None:
         """A connection's update: apply (stamping comment authors), log, relay."""
-        if self.document.holds(update):
-            return  # nothing new (a reader's empty SyncStep2): it stays parked
         writers = await self._check_writers(update, origin)
         if self.size + len(update) > settings.COLLAB_MAX_DOC and self.would_change(update):
             raise DocumentTooLarge
@@ -405,8 +406,6 @@ class Replica:
     async def _apply_remote(self, update: bytes) -> bool:
         """An update already in the log (from another process): apply and show locally.
         Returns whether it was news here."""
-        if self.document.holds(update):
-            return False  # the log poll reading rows again: no need to decode for them
         try:
             change = self._apply(update)
         except InvalidUpdate:

@@ -99,6 +99,10 @@ def _int(n: int) -> bytes:
     return bytes(out)
 
 
+#: A v1 update with no structs and no deletions (what an observer sees for a no-op change).
+EMPTY_UPDATE = b"\x00\x00"
+
+
 def read_state_vector(data: bytes) -> dict[int, int]:
     """A Yjs state vector (client → next clock), as ``Doc.get_state()`` encodes it."""
     r = _Reader(bytes(data))
