@@ -238,3 +238,42 @@ async def test_a_replica_parks_until_the_first_change_and_again_when_editing_sto
     await replica.stop()
     gc.collect()
     assert decoded() is None, "a stopped replica lets go of its document"
+
+
+async def test_a_server_side_edit_and_a_keystroke_meet_at_a_parked_replica_and_both_survive(
+        cast, settings):
+    """The assistant writes through the log and the channel layer (DocumentPeer) while a
+    person types in the same sentence, from the version before its edit: the parked replica
+    decodes for whichever comes first, and neither loses a character."""
+    from collab.peer import DocumentPeer
+
+    settings.COLLAB_PARK_AFTER = 0.0
+    canvas_id = str(cast.canvas.id)
+    await sync_to_async(persistence.append_updates)(
+        canvas_id, [(write(Doc(), 0, "The coffee is slow and cheap.\n"), "user:1")])
+    person, persons = await join(cast, "editor")
+    replica = replicas.open_replicas()[canvas_id]
+    assert replica.document.parked
+
+    def assistant_edit() -> None:
+        peer = DocumentPeer(canvas_id, "assistant:1")
+        peer.rewrite(peer.text(), peer.text().replace("slow", "quick"))
+
+    keystroke = write(persons, len("The coffee is slow and "), "really ")  # the old version
+    await asyncio.gather(sync_to_async(assistant_edit)(),
+                         person.send_to(sync_update(keystroke)))
+    expected = "The coffee is quick and really cheap.\n"
+
+    async def until_the_person_has_it() -> None:
+        while text_of(persons) != expected:  # the echo, then the assistant's edit
+            persons.apply_update(await next_sync(person, SyncStep.UPDATE))
+
+    await asyncio.wait_for(until_the_person_has_it(), 10)
+    for _ in range(500):  # the person has their own keystroke at once; the server soon
+        if str(replica.doc.get("content", type=Text)) == expected:
+            break
+        await asyncio.sleep(0.01)
+    assert str(replica.doc.get("content", type=Text)) == expected
+    await replica.flush()
+    assert await stored_text(canvas_id) == expected
+    await person.disconnect()
