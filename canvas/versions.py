@@ -15,6 +15,7 @@ from diff_match_patch import diff_match_patch
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -170,9 +171,11 @@ def checkpoint(canvas_id: object, text: str, author_id: int | None = None,
         return None
     if not cache.add(f"checkpoint:{canvas_id}", 1, settings.CANVAS_CHECKPOINT_INTERVAL):
         return None
-    version = make_version(canvas_id, Version.Reason.CHECKPOINT, label, text=text)
-    if author_id is not None:
-        Version.objects.filter(id=version.id).update(author_id=author_id)
+    # One transaction: nobody (History, a test polling for it) sees it without its author.
+    with transaction.atomic():
+        version = make_version(canvas_id, Version.Reason.CHECKPOINT, label, text=text)
+        if author_id is not None:
+            Version.objects.filter(id=version.id).update(author_id=author_id)
     thin(canvas_id)
     return version
 
