@@ -6,12 +6,13 @@ All functions here are synchronous and touch the database: call them from a thre
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from pycrdt import Doc, Text
@@ -34,7 +35,15 @@ class Loaded:
 
     updates: list[bytes]
     max_seq: int
-    seqs: list[int] = field(default_factory=list)  # of the rows among ``updates``
+    seqs: list[int] = field(default_factory=list)  # of the rows among ``updates``, its tail
+
+    def without(self, known: Container[int]) -> Loaded:
+        """The same, less the rows whose seq is in ``known`` (the compacted state stays)."""
+        head = len(self.updates) - len(self.seqs)
+        kept = [(update, seq) for update, seq in zip(self.updates[head:], self.seqs, strict=True)
+                if seq not in known]
+        return Loaded(self.updates[:head] + [update for update, _ in kept], self.max_seq,
+                      [seq for _, seq in kept])
 
 
 def load(canvas_id: str) -> Loaded:
@@ -78,17 +87,47 @@ def append_updates(canvas_id: str, items: list[tuple[bytes, str]],
     (provenance); ``server_client`` is the replica's own id (its corrections are the
     system's, not the writer's)."""
     origins = _new_origins(canvas_id, items, server_client)
-    with transaction.atomic():
-        rows = DocUpdate.objects.bulk_create(
-            [DocUpdate(canvas_id=canvas_id, data=data, origin=origin[:80])
-             for data, origin in items])
+    # One statement is atomic by itself: a transaction is only needed around more.
+    single = not origins and len(items) <= _INSERT_CHUNK
+    with contextlib.nullcontext() if single else transaction.atomic():
+        seqs = _insert_rows(canvas_id, items)
         if origins:
             ClientOrigin.objects.bulk_create(
                 [ClientOrigin(canvas_id=canvas_id, client_id=client, origin=origin[:80])
                  for client, origin in origins.items()], ignore_conflicts=True)
-        signals.updates_appended.send(sender=None, room=canvas_id)
+    signals.updates_appended.send(sender=None, room=canvas_id)
     _known.update((canvas_id, client) for client in origins)
-    return [row.seq for row in rows]
+    return seqs
+
+
+#: Rows per INSERT statement (SQLite allows 32,766 parameters, four per row here).
+_INSERT_CHUNK = 1000
+
+
+def _insert_rows(canvas_id: str, items: list[tuple[bytes, str]]) -> list[int]:
+    """``INSERT ... RETURNING seq``, as ``bulk_create`` does, without its per-row model and
+    field machinery: that was three quarters of a keystroke's store, on the thread whose
+    GIL the event loop waits for (measured: 410 against 100 us of CPU per append)."""
+    connection = connections[DocUpdate.objects.db]
+    meta = DocUpdate._meta
+    canvas = meta.get_field("canvas").get_db_prep_save(canvas_id, connection)
+    created = meta.get_field("created").get_db_prep_save(timezone.now(), connection)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column)
+                        for name in ("canvas", "data", "origin", "created"))
+    seqs: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), _INSERT_CHUNK):
+            chunk = items[start:start + _INSERT_CHUNK]
+            params: list[object] = []
+            for data, origin in chunk:
+                params += [canvas, data, origin[:80], created]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+                f"{', '.join(['(%s, %s, %s, %s)'] * len(chunk))} RETURNING {quote(meta.pk.column)}",
+                params)
+            seqs += [seq for (seq,) in cursor.fetchall()]
+    return seqs
 
 
 #: (canvas, client id) pairs this process has recorded: each is written once, not per batch.
@@ -192,10 +231,9 @@ def updates_since(canvas_id: str, seq: int, since: datetime | None = None,
                 .filter(Q(seq__gt=seq) | Q(created__gte=recent))
                 .order_by("seq").values_list("seq", "data"))
     updates = [bytes(state)] if state_seq > seq and state else []
-    news = [(row_seq, data) for row_seq, data in rows if row_seq not in known]
-    updates += [bytes(data) for _, data in news]
+    updates += [bytes(data) for _, data in rows]
     return Loaded(updates, max([seq, state_seq, *(s for s, _ in rows)]),
-                  [row_seq for row_seq, _ in news])
+                  [row_seq for row_seq, _ in rows]).without(known)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import OperationalError, connection
 from pycrdt import Doc, Text
 
 from collab import persistence
@@ -72,6 +73,45 @@ def test_compaction_keeps_rows_it_did_not_read(cast):
     persistence.append_updates(canvas_id, [(updates[1], "system")])
     assert persistence.load_text(canvas_id) == "one two"
     assert DocUpdate.objects.filter(canvas_id=canvas_id).count() == 1
+
+
+def test_an_append_longer_than_one_statement_is_stored_whole_and_in_order(cast, monkeypatch):
+    canvas_id = str(cast.canvas.id)
+    updates, plain = trace_updates(60)
+    monkeypatch.setattr(persistence, "_INSERT_CHUNK", 7)  # several INSERTs for one append
+    seqs = persistence.append_updates(canvas_id, [(u, "user:1") for u in updates])
+    assert len(seqs) == len(updates) and seqs == sorted(set(seqs))
+    stored = dict(DocUpdate.objects.filter(canvas_id=canvas_id).values_list("seq", "data"))
+    assert [bytes(stored[seq]) for seq in seqs] == updates  # each seq names its own update
+    assert persistence.load_text(canvas_id) == plain
+
+
+def test_an_append_that_fails_part_way_stores_none_of_it(cast, monkeypatch):
+    canvas_id = str(cast.canvas.id)
+    updates, _ = trace_updates(20)
+    persistence.append_updates(canvas_id, [(updates[0], "user:1")])
+    monkeypatch.setattr(persistence, "_INSERT_CHUNK", 4)
+    inserts = []
+
+    def disk_fails_at_the_third_insert(execute, sql, params, many, context):
+        if sql.startswith("INSERT INTO") and DocUpdate._meta.db_table in sql:
+            inserts.append(sql)
+            if len(inserts) == 3:
+                raise OperationalError("disk I/O error")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(disk_fails_at_the_third_insert), \
+            pytest.raises(OperationalError):
+        persistence.append_updates(canvas_id, [(u, "user:1") for u in updates[1:]])
+    assert len(inserts) == 3
+    assert DocUpdate.objects.filter(canvas_id=canvas_id).count() == 1
+
+
+def test_a_poll_result_less_the_rows_a_replica_has_keeps_the_compacted_state():
+    loaded = persistence.Loaded([b"state", b"row 7", b"row 8", b"row 9"], 9, [7, 8, 9])
+    rest = loaded.without({8})
+    assert (rest.updates, rest.seqs, rest.max_seq) == ([b"state", b"row 7", b"row 9"], [7, 9], 9)
+    assert persistence.Loaded([b"row 3"], 3, [3]).without({3}).updates == []
 
 
 async def test_restart_and_compaction_keep_the_text_and_sync_an_old_offline_client(
