@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, Map, Text
 
-from . import persistence, relay, signals
+from . import persistence, relay, signals, store_thread
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
 from .outbox import Outbox, Run
@@ -295,8 +295,9 @@ class Replica:
     async def _store(self, runs: list[Run]) -> None:
         # The seqs are not taken into max_seq: rows of other processes may sit below them,
         # and the log poll finds what the layer lost past max_seq.
-        seqs = await database_sync_to_async(persistence.append_updates)(
-            self.canvas_id, [(run.update, run.origin) for run in runs], self.document.client_id)
+        seqs = await store_thread.run(
+            persistence.append_updates, self.canvas_id,
+            [(run.update, run.origin) for run in runs], self.document.client_id)
         self._seen_rows.add(seqs)
         for run, seq in zip(runs, seqs, strict=True):
             run.seq = seq
@@ -445,6 +446,8 @@ class Replica:
             except Exception:
                 logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
                 continue
+            # Rows this replica stored while the poll read (on another thread) are its own.
+            missed = missed.without(self._seen_rows)
             news = False
             for update in missed.updates:
                 news = await self._apply_remote(update) or news

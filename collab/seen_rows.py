@@ -29,6 +29,9 @@ class SeenRows:
         while self._order and now - self._order[0][0] > self._keep_for:
             self._seqs.discard(self._order.popleft()[1])
 
+    def __contains__(self, seq: object) -> bool:
+        return seq in self._seqs
+
     def snapshot(self) -> frozenset[int]:
         """A copy for a reader in another thread (the set changes on the event loop)."""
         return frozenset(self._seqs)

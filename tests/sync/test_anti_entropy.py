@@ -130,7 +130,11 @@ async def test_the_poll_applies_each_row_once_and_never_the_replicas_own(cast, m
         before = mine.get_state()
         mine.get("content", type=Text).insert(0, word)
         await ws.send_to(sync_update(mine.get_update(before)))
-        await replica.flush()
+        for _ in range(500):  # sent is not yet received: flush only once the replica has it
+            if word in str(replica.doc.get("content", type=Text)):
+                break
+            await asyncio.sleep(0.01)
+        await replica.flush()  # stored, and known to the replica as its own rows
     await sync_to_async(other_process_update)(canvas_id, "From elsewhere. ")
 
     for _ in range(3):  # three polls, all within the late-commit window
