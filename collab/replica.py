@@ -27,7 +27,7 @@ from pycrdt import Doc, Map, Text
 from . import persistence, relay, signals, store_thread
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
-from .outbox import Outbox, Run
+from .outbox import WRITE_WINDOW, WRITE_WINDOW_ALONE, Outbox, Run
 from .parked_doc import ParkedDoc
 from .presence import Presence
 from .protocol import AwarenessEntry, awareness_frame, sync_update
@@ -104,7 +104,8 @@ class Replica:
         # Connections' changes: relayed here first, then stored, then published.
         self.outbox = Outbox(fanout=lambda update: self._fanout(sync_update(update)),
                              store=self._store, stored=self._after_store,
-                             failed=self._store_failed)
+                             failed=self._store_failed,
+                             write_window=WRITE_WINDOW_ALONE if self._alone else WRITE_WINDOW)
         self._tasks: list[asyncio.Task] = []
         self._poke = asyncio.Event()
         self._appended_since_compaction = 0

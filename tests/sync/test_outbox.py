@@ -111,3 +111,20 @@ async def test_a_flood_waits_for_the_log(monkeypatch):
     assert not waiting.done()  # five unstored, three allowed
     await asyncio.wait_for(waiting, 2)
     assert recorder.rows  # it went on once the log had them
+
+
+async def test_under_steady_typing_stores_are_a_write_window_apart():
+    """Someone typing every 5 ms for half a second: a replica alone in its deployment
+    stores about every WRITE_WINDOW_ALONE (100 ms), relaying every keystroke at once."""
+    updates, text = keystrokes(100)
+    recorder = Recorder()
+    box = Outbox(recorder.fanout, recorder.store, recorder.stored, recorder.failed,
+                 write_window=outbox_module.WRITE_WINDOW_ALONE)
+    for update in updates:
+        box.put(update, "user:1")
+        await asyncio.sleep(0.005)
+    await box.drain()
+    assert text_of([data for data, _ in recorder.rows]) == text
+    stores = recorder.events.count("store")
+    assert 2 <= stores <= 10  # a slow machine only makes batches larger
+    assert len(recorder.frames) > 50  # relaying does not wait for the store's window
