@@ -113,8 +113,8 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
     async def dispatch(self, message: dict) -> None:
         # Channels runs close_old_connections in a worker thread before every message: a
         # thread hop per frame, the largest cost of a replayed trace. Frames touch the
-        # database only through database_sync_to_async, which closes stale connections
-        # itself, so they skip it.
+        # database only through database_sync_to_async and the store thread, which both
+        # close stale connections themselves, so they skip it.
         if message["type"] == "websocket.receive":
             await self.websocket_receive(message)
         else:

@@ -1,7 +1,8 @@
 """Storing a canvas's Y document: the compacted state plus the append-only update log.
 
 All functions here are synchronous and touch the database: call them from a thread
-(``database_sync_to_async``), never on the event loop.
+(``database_sync_to_async``, or ``store_thread`` for a replica's appends), never on the
+event loop.
 """
 
 from __future__ import annotations
