@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connections, transaction
-from django.db.models import Q
 from django.utils import timezone
 from pycrdt import Doc, Text
 
@@ -216,25 +215,98 @@ def client_origins(canvas_id: str, clients: set[int] | None = None) -> dict[int,
     return dict(rows.values_list("client_id", "origin"))
 
 
-def updates_since(canvas_id: str, seq: int, since: datetime | None = None,
-                  known: Container[int] = ()) -> Loaded:
-    """Updates a replica that has seen up to ``seq`` may have missed.
+def updates_since(canvas_id: str, seq: int, since: datetime | None = None) -> Loaded:
+    """Updates a reader that has seen up to ``seq`` may have missed.
 
     Includes the compacted state when compaction has folded rows past ``seq`` (the rows are
     gone, the state has them), and rows below ``seq`` that may have committed late: those
     created since LATE_COMMIT_WINDOW before ``since`` (the reader's previous look; now by
-    default). Rows whose seq is in ``known`` (the reader has them) are left out; re-applying
-    something already known is harmless, but costs the reader's event loop.
+    default). Raises the room model's DoesNotExist for a room that is gone.
     """
-    state, state_seq = room_model().objects.values_list("state", "state_seq").get(pk=canvas_id)
-    recent = (since or timezone.now()) - LATE_COMMIT_WINDOW
-    rows = list(DocUpdate.objects.filter(canvas_id=canvas_id)
-                .filter(Q(seq__gt=seq) | Q(created__gte=recent))
-                .order_by("seq").values_list("seq", "data"))
-    updates = [bytes(state)] if state_seq > seq and state else []
-    updates += [bytes(data) for _, data in rows]
-    return Loaded(updates, max([seq, state_seq, *(s for s, _ in rows)]),
-                  [row_seq for row_seq, _ in rows]).without(known)
+    loaded = updates_since_many([LogLook(canvas_id, seq, since)])[0]
+    if loaded is None:
+        raise room_model().DoesNotExist(f"no room {canvas_id}")
+    return loaded
+
+
+@dataclass(frozen=True)
+class LogLook:
+    """One replica's question to the log: what of ``room`` past ``seq`` (and what committed
+    late since ``since``) may it have missed?"""
+
+    room: str
+    seq: int
+    since: datetime | None = None
+
+
+#: Rooms per query of ``updates_since_many`` (three parameters each).
+_LOOKS_PER_QUERY = 200
+
+
+def updates_since_many(looks: list[LogLook]) -> list[Loaded | None]:
+    """``updates_since`` for many rooms (None for a room that does not exist), in two
+    queries per _LOOKS_PER_QUERY rooms plus one for the compacted states that are needed: a
+    process polls the log for all its open rooms at once, not with a query per room."""
+    results: list[Loaded | None] = []
+    for start in range(0, len(looks), _LOOKS_PER_QUERY):
+        results += _updates_since_chunk(looks[start:start + _LOOKS_PER_QUERY])
+    return results
+
+
+def _updates_since_chunk(looks: list[LogLook]) -> list[Loaded | None]:
+    now = timezone.now()
+    key = room_model()._meta.pk.to_python  # rows name their room as the database gives it
+    looks = [LogLook(str(key(look.room)), look.seq, look.since) for look in looks]
+    rooms = room_model().objects.filter(pk__in=[look.room for look in looks])
+    state_seqs = {str(pk): state_seq for pk, state_seq in rooms.values_list("pk", "state_seq")}
+    present = [look for look in looks if look.room in state_seqs]
+    if not present:
+        return [None] * len(looks)
+    folded = [look.room for look in present if state_seqs[look.room] > look.seq]
+    states = {str(pk): bytes(state or b"") for pk, state in
+              rooms.filter(pk__in=folded).values_list("pk", "state")} if folded else {}
+    rows = _rows_since(present, now)
+    results: list[Loaded | None] = []
+    for look in looks:
+        if look.room not in state_seqs:
+            results.append(None)
+            continue
+        found = rows[look.room]
+        updates = [states[look.room]] if states.get(look.room) else []
+        updates += [data for _, data in found]
+        results.append(Loaded(updates, max([look.seq, state_seqs[look.room],
+                                            *(seq for seq, _ in found)]),
+                              [seq for seq, _ in found]))
+    return results
+
+
+def _rows_since(looks: list[LogLook], now: datetime) -> dict[str, list[tuple[int, bytes]]]:
+    """Each look's rows past its seq or created since its late-commit window, in one
+    SELECT. Written out rather than built with Q objects: the ORM took 0.2 ms per room to
+    compile the condition, more than the database took to answer it."""
+    connection = connections[DocUpdate.objects.db]
+    meta = DocUpdate._meta
+    quote = connection.ops.quote_name
+    room_field, created_field = meta.get_field("canvas"), meta.get_field("created")
+    column = {name: quote(meta.get_field(name).column)
+              for name in ("canvas", "seq", "created", "data")}
+    rooms: dict[object, str] = {}  # the room as the database gives it back -> as asked
+    conditions, params = [], []
+    for look in looks:
+        room = room_field.get_db_prep_value(look.room, connection)
+        rooms[room] = look.room
+        conditions.append(f"({column['canvas']} = %s AND ({column['seq']} > %s "
+                          f"OR {column['created']} >= %s))")
+        params += [room, look.seq, created_field.get_db_prep_value(
+            (look.since or now) - LATE_COMMIT_WINDOW, connection)]
+    rows: dict[str, list[tuple[int, bytes]]] = {look.room: [] for look in looks}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column['canvas']}, {column['seq']}, {column['data']} "
+                       f"FROM {quote(meta.db_table)} WHERE {' OR '.join(conditions)} "
+                       f"ORDER BY {column['seq']}", params)
+        for room, seq, data in cursor.fetchall():
+            rows[rooms[room]].append((seq, bytes(data)))
+    return rows
 
 
 @dataclass

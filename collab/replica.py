@@ -24,9 +24,10 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, Map, Text
 
-from . import persistence, relay, signals, store_thread
+from . import log_poll, persistence, relay, signals, store_thread
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
+from .log_poll import until_next_tick
 from .outbox import WRITE_WINDOW, WRITE_WINDOW_ALONE, Outbox, Run
 from .parked_doc import ParkedDoc
 from .presence import Presence
@@ -436,18 +437,20 @@ class Replica:
     async def _poll_log(self) -> None:
         while True:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._poke.wait(), RESYNC_INTERVAL)
+                # On the process's shared clock: the replicas' looks go out as one query.
+                await asyncio.wait_for(self._poke.wait(), until_next_tick(RESYNC_INTERVAL))
             self._poke.clear()
             looked_at = timezone.now()
             try:
                 # Late commits are looked for since the previous look, however long ago a busy
                 # loop made it: a window counted from now alone let rows slip through for good.
-                missed = await database_sync_to_async(persistence.updates_since)(
-                    self.canvas_id, self.max_seq, self._looked_at, self._seen_rows.snapshot())
+                missed = await log_poll.poller().look(
+                    persistence.LogLook(self.canvas_id, self.max_seq, self._looked_at))
             except Exception:
                 logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
                 continue
-            # Rows this replica stored while the poll read (on another thread) are its own.
+            # Rows this replica wrote or read already, including those it stored while the
+            # poll read (on another thread), are left out.
             missed = missed.without(self._seen_rows)
             news = False
             for update in missed.updates:

@@ -31,7 +31,3 @@ class SeenRows:
 
     def __contains__(self, seq: object) -> bool:
         return seq in self._seqs
-
-    def snapshot(self) -> frozenset[int]:
-        """A copy for a reader in another thread (the set changes on the event loop)."""
-        return frozenset(self._seqs)
