@@ -100,6 +100,21 @@ def append_updates(canvas_id: str, items: list[tuple[bytes, str]],
     return seqs
 
 
+class _LogSQL:
+    """What the hand-written SQL of the log's hot paths (append, poll) needs: the log's
+    connection, its table and column names quoted, and values prepared as its fields do."""
+
+    def __init__(self) -> None:
+        self.connection = connections[DocUpdate.objects.db]
+        quote = self.connection.ops.quote_name
+        self.table = quote(DocUpdate._meta.db_table)
+        self.column = {field.name: quote(field.column)
+                       for field in DocUpdate._meta.concrete_fields}
+
+    def prep(self, field: str, value: object) -> object:
+        return DocUpdate._meta.get_field(field).get_db_prep_save(value, self.connection)
+
+
 #: Rows per INSERT statement (SQLite allows 32,766 parameters, four per row here).
 _INSERT_CHUNK = 1000
 
@@ -108,23 +123,20 @@ def _insert_rows(canvas_id: str, items: list[tuple[bytes, str]]) -> list[int]:
     """``INSERT ... RETURNING seq``, as ``bulk_create`` does, without its per-row model and
     field machinery: that was three quarters of a keystroke's store, on the thread whose
     GIL the event loop waits for (measured: 410 against 100 us of CPU per append)."""
-    connection = connections[DocUpdate.objects.db]
-    meta = DocUpdate._meta
-    canvas = meta.get_field("canvas").get_db_prep_save(canvas_id, connection)
-    created = meta.get_field("created").get_db_prep_save(timezone.now(), connection)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column)
-                        for name in ("canvas", "data", "origin", "created"))
+    log = _LogSQL()
+    canvas = log.prep("canvas", canvas_id)
+    created = log.prep("created", timezone.now())
+    columns = ", ".join(log.column[name] for name in ("canvas", "data", "origin", "created"))
     seqs: list[int] = []
-    with connection.cursor() as cursor:
+    with log.connection.cursor() as cursor:
         for start in range(0, len(items), _INSERT_CHUNK):
             chunk = items[start:start + _INSERT_CHUNK]
             params: list[object] = []
             for data, origin in chunk:
                 params += [canvas, data, origin[:80], created]
             cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
-                f"{', '.join(['(%s, %s, %s, %s)'] * len(chunk))} RETURNING {quote(meta.pk.column)}",
+                f"INSERT INTO {log.table} ({columns}) VALUES "
+                f"{', '.join(['(%s, %s, %s, %s)'] * len(chunk))} RETURNING {log.column['seq']}",
                 params)
             seqs += [seq for (seq,) in cursor.fetchall()]
     return seqs
@@ -284,25 +296,20 @@ def _rows_since(looks: list[LogLook], now: datetime) -> dict[str, list[tuple[int
     """Each look's rows past its seq or created since its late-commit window, in one
     SELECT. Written out rather than built with Q objects: the ORM took 0.2 ms per room to
     compile the condition, more than the database took to answer it."""
-    connection = connections[DocUpdate.objects.db]
-    meta = DocUpdate._meta
-    quote = connection.ops.quote_name
-    room_field, created_field = meta.get_field("canvas"), meta.get_field("created")
-    column = {name: quote(meta.get_field(name).column)
-              for name in ("canvas", "seq", "created", "data")}
+    log = _LogSQL()
+    column = log.column
     rooms: dict[object, str] = {}  # the room as the database gives it back -> as asked
     conditions, params = [], []
     for look in looks:
-        room = room_field.get_db_prep_value(look.room, connection)
+        room = log.prep("canvas", look.room)
         rooms[room] = look.room
         conditions.append(f"({column['canvas']} = %s AND ({column['seq']} > %s "
                           f"OR {column['created']} >= %s))")
-        params += [room, look.seq, created_field.get_db_prep_value(
-            (look.since or now) - LATE_COMMIT_WINDOW, connection)]
+        params += [room, look.seq, log.prep("created", (look.since or now) - LATE_COMMIT_WINDOW)]
     rows: dict[str, list[tuple[int, bytes]]] = {look.room: [] for look in looks}
-    with connection.cursor() as cursor:
+    with log.connection.cursor() as cursor:
         cursor.execute(f"SELECT {column['canvas']}, {column['seq']}, {column['data']} "
-                       f"FROM {quote(meta.db_table)} WHERE {' OR '.join(conditions)} "
+                       f"FROM {log.table} WHERE {' OR '.join(conditions)} "
                        f"ORDER BY {column['seq']}", params)
         for room, seq, data in cursor.fetchall():
             rows[rooms[room]].append((seq, bytes(data)))

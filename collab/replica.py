@@ -27,7 +27,6 @@ from pycrdt import Doc, Map, Text
 from . import log_poll, persistence, relay, signals, store_thread
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
-from .log_poll import until_next_tick
 from .outbox import WRITE_WINDOW, WRITE_WINDOW_ALONE, Outbox, Run
 from .parked_doc import ParkedDoc
 from .presence import Presence
@@ -438,7 +437,8 @@ class Replica:
         while True:
             with contextlib.suppress(asyncio.TimeoutError):
                 # On the process's shared clock: the replicas' looks go out as one query.
-                await asyncio.wait_for(self._poke.wait(), until_next_tick(RESYNC_INTERVAL))
+                await asyncio.wait_for(self._poke.wait(),
+                                           log_poll.until_next_tick(RESYNC_INTERVAL))
             self._poke.clear()
             looked_at = timezone.now()
             try:
