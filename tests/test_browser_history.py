@@ -53,7 +53,8 @@ def test_save_show_changes_and_restore_in_the_browser(new_context, make_user,
     page.click(".cm-content")
     page.keyboard.press("Control+End")
     page.keyboard.type(" Second words.")
-    wait_until(lambda: "Second words" in load_text(str(canvas.id)))
+    # All of it stored, the last keystroke too: "Compare with now" compares with the store.
+    wait_until(lambda: load_text(str(canvas.id)).endswith(" Second words."))
     expect(panel).to_be_visible()
 
     saved = panel.locator(".version", has_text="Before the change")
