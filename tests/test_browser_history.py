@@ -41,7 +41,7 @@ def test_save_show_changes_and_restore_in_the_browser(new_context, make_user,
     page = open_canvas(new_context, ada, canvas, live_server_url)
     page.click(".cm-content")
     page.keyboard.type("First words <script>x</script>.")
-    wait_until(lambda: "First words" in load_text(str(canvas.id)))
+    wait_until(lambda: load_text(str(canvas.id)) == "First words <script>x</script>.")
 
     page.click("#history-button")
     panel = page.locator("#history-side")
