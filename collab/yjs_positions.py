@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pycrdt import Assoc, Doc, StickyIndex, Text
 
@@ -36,12 +37,19 @@ class _Reader:
         return b
 
     def uint(self) -> int:
-        n, shift = 0, 0
+        data, pos = self.data, self.pos
+        b = data[pos]
+        if b < 0x80:  # most numbers (lengths, small clocks) fit one byte
+            self.pos = pos + 1
+            return b
+        n, shift = b & 0x7F, 7
         while True:
-            b = self.byte()
+            pos += 1
+            b = data[pos]
             n |= (b & 0x7F) << shift
             shift += 7
             if b < 0x80:
+                self.pos = pos + 1
                 return n
 
     def int(self) -> int:
@@ -176,34 +184,52 @@ def deletions_of_update(update: bytes) -> dict[int, list[tuple[int, int]]]:
     return _read_update(update)[1]
 
 
-def _read_update(update: bytes) -> tuple[dict[int, list[Block]],
-                                         dict[int, list[tuple[int, int]]]]:
+class Struct(NamedTuple):
+    """One struct of a v1 update, as written: where it sits and what it holds."""
+
+    client: int
+    clock: int
+    length: int  # in clock units (UTF-16 for strings)
+    ref: int  # the content kind (CONTENT_*), or GC / SKIP
+    text: str | None  # a string's text
+    origin: tuple[int, int] | None  # the item left of it when it was inserted
+    right_origin: tuple[int, int] | None
+    parent: str | tuple[int, int] | None  # a root's name or a type's item id; None:
+    # the same as its origin's (written only when it has neither origin)
+    parent_sub: str | None  # a map entry's key (written with the parent)
+
+
+#: Struct kinds (Yjs's content refs) that this code reads for what they hold.
+GC, CONTENT_DELETED, CONTENT_STRING, SKIP = 0, 1, 4, 10
+
+
+def read_structs(update: bytes) -> tuple[list[Struct], dict[int, list[tuple[int, int]]],
+                                         int]:
+    """The structs and the delete set of a v1 update, and where its delete set starts.
+
+    Raises ValueError (or IndexError) for bytes that are not a v1 update."""
     r = _Reader(bytes(update))
-    clients: dict[int, list[Block]] = {}
+    structs: list[Struct] = []
+    append = structs.append
     for _ in range(r.uint()):
         count, client, clock = r.uint(), r.uint(), r.uint()
-        out = clients.setdefault(client, [])
         for _ in range(count):
             info = r.byte()
             ref = info & 0x1F
-            if ref in (0, 10):  # GC, Skip
+            if ref in (GC, SKIP):
                 n = r.uint()
-                out.append(Block(clock, None, n, "skip" if ref == 10 else "gc"))
+                append(Struct(client, clock, n, ref, None, None, None, None, None))
                 clock += n
                 continue
-            if info & 0x80:
-                r.uint(), r.uint()
-            if info & 0x40:
-                r.uint(), r.uint()
+            origin = (r.uint(), r.uint()) if info & 0x80 else None
+            right = (r.uint(), r.uint()) if info & 0x40 else None
+            parent = parent_sub = None
             if not info & 0xC0:
-                if r.uint() == 1:
-                    r.string()
-                else:
-                    r.uint(), r.uint()
+                parent = r.string() if r.uint() == 1 else (r.uint(), r.uint())
                 if info & 0x20:
-                    r.string()
+                    parent_sub = r.string()
             text, n = None, 1
-            if ref == 1:
+            if ref == CONTENT_DELETED:
                 n = r.uint()
             elif ref == 2:
                 n = r.uint()
@@ -211,7 +237,7 @@ def _read_update(update: bytes) -> tuple[dict[int, list[Block]],
                     r.string()
             elif ref == 3:
                 r.buf()
-            elif ref == 4:
+            elif ref == CONTENT_STRING:
                 text = r.string()
                 n = _u16(text)
             elif ref == 5:
@@ -230,16 +256,34 @@ def _read_update(update: bytes) -> tuple[dict[int, list[Block]],
                 r.any()
             else:
                 raise ValueError(f"unknown content {ref}")
-            out.append(Block(clock, text, n))
+            append(Struct(client, clock, n, ref, text, origin, right, parent, parent_sub))
             clock += n
+    deletes_at = r.pos
     deleted: dict[int, list[tuple[int, int]]] = {}
     for _ in range(r.uint()):
         client = r.uint()
         deleted[client] = [(r.uint(), r.uint()) for _ in range(r.uint())]
+    return structs, deleted, deletes_at
+
+
+def _read_update(update: bytes) -> tuple[dict[int, list[Block]],
+                                         dict[int, list[tuple[int, int]]]]:
+    structs, deleted, _ = read_structs(update)
+    clients: dict[int, list[Block]] = {}
+    for s in structs:
+        kind = "skip" if s.ref == SKIP else "gc" if s.ref == GC else "item"
+        clients.setdefault(s.client, []).append(Block(s.clock, s.text, s.length, kind))
     for client, ranges in deleted.items():
-        for block in clients.get(client, []):
-            if block.text is not None and any(c <= block.clock < c + n for c, n in ranges):
-                block.text = None
+        blocks = clients.get(client)
+        if not blocks:
+            continue
+        if any(a.clock > b.clock for a, b in zip(blocks, blocks[1:], strict=False)):
+            blocks.sort(key=lambda b: b.clock)  # a hand-written update, in two sections
+        clocks = [b.clock for b in blocks]
+        for clock, length in ranges:  # each deleted range marks the blocks starting in it
+            for i in range(bisect.bisect_left(clocks, clock),
+                           bisect.bisect_left(clocks, clock + length)):
+                blocks[i].text = None
     return clients, deleted
 
 
