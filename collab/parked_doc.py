@@ -1,12 +1,13 @@
-"""A replica's Y document, kept decoded only while people change it.
+"""A replica's Y document, kept encoded unless a change needs it decoded.
 
 A decoded pycrdt ``Doc`` costs several times its encoded state: the automerge-paper canvas,
-with the history of 259,778 edits, takes 2.1 MiB decoded and 0.37 MB encoded. Most open
-canvases are read, not typed in, so a document is *parked* as its encoded state once nobody
-changed it for a while (and right after loading), and decoded again at the next change. A
-parked document still answers the sync protocol: pycrdt's ``get_state`` and ``get_update``
-read an encoded update, as Yjs's ``diffUpdate`` does (y-redis keeps no decoded documents
-for the same reason).
+with the history of 259,778 edits, takes 2.1 MiB decoded and 0.37 MB encoded. So a
+document is *parked* as its encoded state (collab/encoded_doc.py) right after loading and
+once nobody changed it for a while. A parked document still answers the sync protocol
+(pycrdt's ``get_state`` and ``get_update`` read an encoded update, as Yjs's ``diffUpdate``
+does; y-redis keeps no decoded documents for the same reason) and takes people's keystrokes
+in its texts. Anything else (a comment, structs that wait for others, a big paste) decodes
+it, until it is parked again.
 
 Yrs keeps the structs of an update whose dependencies have not arrived ("pending") outside
 the encoded state, so parking would drop them. Updates that left something pending are kept
@@ -18,8 +19,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from pycrdt import Doc, get_update
+from pycrdt import Doc, Text, get_update
 
+from .encoded_doc import EncodedDoc, Unsure
 from .yjs_positions import EMPTY_UPDATE, reaches_past
 
 #: Updates at most this long that changed something are taken as fully applied: a keystroke
@@ -42,8 +44,7 @@ class ParkedDoc:
         self._on_decode = on_decode
         self._doc: Doc | None = None
         self._detach: Callable[[], None] | None = None
-        self._encoded = EMPTY_UPDATE  # an empty document
-        self._state = b"\x00"
+        self._parked: EncodedDoc | None = EncodedDoc(EMPTY_UPDATE, b"\x00")  # empty
         self._unsettled: list[bytes] = []
         self.client_id: int | None = None
         self.used_at = time.monotonic()
@@ -60,52 +61,52 @@ class ParkedDoc:
             self._decode()
         return self._doc
 
-    def holds(self, update: bytes) -> bool:
-        """Whether a parked document certainly has all of ``update`` already (an update
-        that deletes might delete something new: not certain): applying it would change
-        nothing, so a parked document need not be decoded for it."""
-        if self._doc is not None:
-            return False
-        try:
-            # Cut to what the parked state lacks (the delete set stays whole): nothing left.
-            return get_update(update, self._state) == EMPTY_UPDATE
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:  # not an update (pycrdt panics are BaseExceptions)
-            return False  # applying it says so, with the replica's error
+    def take(self, update: bytes) -> bytes | None:
+        """Apply ``update`` to the parked document, if it is parked and that is certain
+        (see collab/encoded_doc.py): returns what it changed, or None when it changed
+        nothing. Raises Unsure, having changed nothing, when it must be decoded for it."""
+        if self._parked is None or self._unsettled:
+            raise Unsure("decoded, or holding structs that wait")
+        return self._parked.take(update)
 
     def _decode(self) -> None:
         doc = Doc(client_id=self.client_id)
         self.client_id = doc.client_id
-        doc.apply_update(self._encoded)
+        doc.apply_update(self._parked.whole())
         for update in self._unsettled:
             doc.apply_update(update)
         self._detach = self._on_decode(doc)  # observers see changes, not the decoding
         self._doc = doc
         self._unsettled = [u for u in self._unsettled if self._left_pending(u)]
-        self._encoded = self._state = b""
+        self._parked = None
         self.used_at = time.monotonic()
 
     def state_vector(self) -> bytes:
-        return self._state if self._doc is None else self._doc.get_state()
+        return self._parked.state_vector() if self._doc is None else self._doc.get_state()
 
     def diff(self, state_vector: bytes) -> bytes:
         """What a peer with ``state_vector`` lacks; pending structs are not sent (as Yrs
         does not send them from a decoded document either)."""
         if self._doc is None:
-            return get_update(self._encoded, state_vector)
+            return self._parked.diff(state_vector)
         return self._doc.get_update(state_vector)
+
+    def text(self, name: str) -> str:
+        """The text of root ``name``; a parked document is decoded for it only meanwhile
+        (reading is no reason to keep it decoded)."""
+        if self._doc is not None:
+            return str(self._doc.get(name, type=Text))
+        reader = Doc()
+        reader.apply_update(self._parked.whole())
+        return str(reader.get(name, type=Text))
 
     def encoded(self) -> bytes:
         """The whole document as one update."""
-        return self._encoded if self._doc is None else self._doc.get_update()
+        return self._parked.whole() if self._doc is None else self._doc.get_update()
 
     def applied(self, update: bytes, changed: bool) -> None:
         """``update`` was just applied to the decoded document: keep it aside if part of it
-        waits for dependencies (checked only where that is possible, see SINGLE_STRUCT_BYTES).
-        A change counts as use: the document parks COLLAB_PARK_AFTER after the last one."""
-        if changed:
-            self.used_at = time.monotonic()
+        waits for dependencies (checked only where that is possible, see SINGLE_STRUCT_BYTES)."""
         if (not changed or len(update) > SINGLE_STRUCT_BYTES) and self._left_pending(update):
             self._unsettled.append(update)
 
@@ -123,8 +124,7 @@ class ParkedDoc:
         self._unsettled = [u for u in self._unsettled if self._left_pending(u)]
         if len(self._unsettled) > MAX_UNSETTLED:
             return False
-        self._encoded = self._doc.get_update()
-        self._state = self._doc.get_state()
+        self._parked = EncodedDoc(self._doc.get_update(), self._doc.get_state())
         self._drop()
         return True
 

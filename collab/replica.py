@@ -27,6 +27,7 @@ from pycrdt import Doc, Map, Text
 from . import log_poll, persistence, relay, signals, store_thread
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
+from .encoded_doc import Unsure
 from .outbox import WRITE_WINDOW, WRITE_WINDOW_ALONE, Outbox, Run
 from .parked_doc import ParkedDoc
 from .presence import Presence
@@ -205,9 +206,10 @@ class Replica:
     def _apply(self, update: bytes, writer: Writer | None = None) -> bytes | None:
         """Apply an update; return what it changed, as an update, or None. A connection's
         update (``writer``) comes with its comment corrections, as one change."""
-        if self.document.holds(update):
-            return None  # nothing new (a reader's empty SyncStep2, a row read again): a
-            # parked document stays parked
+        try:  # a keystroke in the text: taken by the parked document as it is
+            return self.document.take(update)
+        except Unsure:
+            pass  # decoded, or a change that must be applied decoded (and checked)
         doc = self.doc
         self._captured.clear()
         self._comment_changes = {} if writer is not None else None
@@ -470,7 +472,7 @@ class Replica:
             return
         await self.flush()
         author, self._edited_at = self._last_editor, None
-        text = str(self.doc.get("content", type=Text))
+        text = self.document.text("content")
         try:
             await database_sync_to_async(signals.editing_paused.send)(
                 sender=Replica, canvas_id=self.canvas_id, text=text, user_id=author)
@@ -478,10 +480,10 @@ class Replica:
             logger.exception("checkpoint of %s failed", self.canvas_id)
 
     def _maybe_park(self) -> None:
-        """Keep the document encoded once nobody changed it for COLLAB_PARK_AFTER seconds
-        (and its checkpoint is taken): a decoded long-edited document is several times
-        larger, and the next change decodes it in milliseconds."""
-        if not self.document.parked and self._edited_at is None and \
+        """Park the document again COLLAB_PARK_AFTER seconds after a change decoded it: a
+        decoded long-edited document is several times larger, people's keystrokes are taken
+        encoded, and the next change that needs it decodes it in milliseconds."""
+        if not self.document.parked and \
                 time.monotonic() - self.document.used_at >= settings.COLLAB_PARK_AFTER:
             self.document.park()
 

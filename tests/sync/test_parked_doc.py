@@ -14,6 +14,7 @@ from pycrdt import Doc, Map, Text
 
 from collab import persistence
 from collab import replica as replicas
+from collab.encoded_doc import Unsure
 from collab.parked_doc import ParkedDoc
 from collab.protocol import Outer, SyncStep, parse_frame, sync_step1, sync_update
 from tests.sync.helpers import Socket, stored_text
@@ -67,24 +68,22 @@ def test_a_parked_document_answers_the_sync_protocol_as_the_decoded_one_did():
     assert parked.parked  # answering peers did not decode it
 
 
-def test_only_updates_that_bring_nothing_new_leave_it_parked():
+def test_keystrokes_and_what_it_has_leave_it_parked_and_the_rest_is_unsure():
     source, updates = typed("Some text to hold.")
-    parked, _ = changes_seen()
+    parked, seen = changes_seen()
     for update in updates[:-1]:
         parked.doc.apply_update(update)
     parked.park()
-    content = Doc()
-    content.apply_update(source.get_update())
-    state = content.get_state()
-    del content.get("content", type=Text)[0:4]
-    deletion = content.get_update(state)
+    seen.clear()
 
-    assert parked.holds(b"\x00\x00"), "a reader's empty SyncStep2"
-    assert parked.holds(updates[3]), "a row the log poll reads again"
-    assert not parked.holds(updates[-1]), "a new keystroke"
-    assert not parked.holds(deletion), "a deletion may delete something new"
-    assert not parked.holds(b"\xff\x01garbage"), "not an update: applying it says so"
-    assert parked.parked
+    assert parked.take(b"\x00\x00") is None, "a reader's empty SyncStep2"
+    assert parked.take(updates[3]) is None, "a row the log poll reads again"
+    assert parked.take(updates[-1]) is not None, "a new keystroke"
+    with pytest.raises(Unsure):
+        parked.take(b"\xff\x01garbage")  # not an update: applying it decoded says so
+    assert parked.parked and not seen, "taken as encoded: no observer ran"
+    assert parked.text("content") == text_of(source)
+    assert parked.parked, "reading it decoded it only meanwhile"
 
 
 def test_the_next_change_decodes_it_with_its_writer_id_and_observers():
@@ -206,6 +205,13 @@ async def test_a_replica_parks_until_the_first_change_and_again_when_editing_sto
 
     await bob.send_to(sync_update(write(bobs, len(text_of(bobs)), "Bob types.")))
     await next_sync(bob, SyncStep.UPDATE)  # the server echoes the change: it is applied
+    assert replica.document.parked, "typing in the text keeps it encoded"
+    # A comment needs the decoded document: its author is checked and stamped.
+    before = bobs.get_state()
+    bobs.get("comments", type=Map)["c0"] = {"text": "Hm", "author": "not bob"}
+    await bob.send_to(sync_update(bobs.get_update(before)))
+    bobs.apply_update(await next_sync(bob, SyncStep.UPDATE))
+    assert bobs.get("comments", type=Map)["c0"]["author"] == cast.editor.username
     assert not replica.document.parked
     await replica.flush()
 
@@ -219,7 +225,8 @@ async def test_a_replica_parks_until_the_first_change_and_again_when_editing_sto
     assert text_of(carols) == "Stored before anyone came. Bob types."
     assert replica.document.parked
 
-    # A change after parking: decoded again, relayed, stored, with comments still stamped.
+    # Changes after parking: a keystroke taken encoded, then a comment decodes it again
+    # (with its observers back); everything relayed and stored.
     await carol.send_to(sync_update(write(carols, 0, "Carol, after the pause: ")))
     bobs.apply_update(await next_sync(bob, SyncStep.UPDATE))
     expected = "Carol, after the pause: Stored before anyone came. Bob types."
@@ -244,7 +251,8 @@ async def test_a_server_side_edit_and_a_keystroke_meet_at_a_parked_replica_and_b
         cast, settings):
     """The assistant writes through the log and the channel layer (DocumentPeer) while a
     person types in the same sentence, from the version before its edit: the parked replica
-    decodes for whichever comes first, and neither loses a character."""
+    takes both (encoded, or decoded for what it is unsure of) and neither loses a
+    character."""
     from collab.peer import DocumentPeer
 
     settings.COLLAB_PARK_AFTER = 0.0
