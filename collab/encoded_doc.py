@@ -13,8 +13,9 @@ the document and applies the update there, as before:
 
 - every new struct is a string (or deleted content) that continues its client's clock
   exactly, and whose neighbours the document has (nothing waits for dependencies);
-- every struct and every newly deleted item lives in a plain text root (``TEXT_ROOTS``):
-  changes to the comments are checked and stamped on the decoded document;
+- every struct and every newly deleted item lives in one of the plain text roots it is
+  given (``text_roots``): changes to the comments are checked and stamped on the decoded
+  document;
 - nothing is waiting for dependencies already (the caller keeps such updates aside).
 """
 
@@ -23,12 +24,18 @@ from __future__ import annotations
 from pycrdt import get_update, merge_updates
 
 from .delete_set import DeleteSet, encode_delete_set
-from .item_roots import ItemRoots
+from .item_roots import NESTED, ItemRoots
 from .protocol import write_var_uint
-from .yjs_positions import CONTENT_DELETED, CONTENT_STRING, EMPTY_UPDATE, Struct, read_structs
+from .yjs_positions import (
+    CONTENT_DELETED,
+    CONTENT_STRING,
+    EMPTY_UPDATE,
+    GC,
+    SKIP,
+    Struct,
+    read_structs,
+)
 
-#: The roots whose changes need no check by the server: the canvas's texts.
-TEXT_ROOTS = frozenset({"content", "draft"})
 #: Kept updates are merged into the state once they reach this share of it (and at least
 #: FOLD_MIN_BYTES): merging costs about a millisecond per 100 kB of state.
 FOLD_SHARE = 4
@@ -36,6 +43,10 @@ FOLD_MIN_BYTES = 64 * 1024
 #: Updates with more structs than this are not keystrokes (a reconnecting client's offline
 #: edits): they are applied decoded, as checking them here would cost more.
 MAX_STRUCTS = 64
+
+
+#: New items of an update: (client, clock, length, root).
+_Run = tuple[int, int, int, "str | None"]
 
 
 class Unsure(Exception):
@@ -46,8 +57,10 @@ class EncodedDoc:
     """A document's encoded state, the updates taken since, and what is needed to check
     the next one: its state vector, the root of each item and the delete set."""
 
-    def __init__(self, encoded: bytes, state_vector: bytes) -> None:
+    def __init__(self, encoded: bytes, state_vector: bytes,
+                 text_roots: frozenset[str]) -> None:
         self._encoded = encoded
+        self._text_roots = text_roots
         self._state_vector: bytes | None = state_vector
         self._kept: list[bytes] = []
         self._kept_bytes = 0
@@ -110,57 +123,95 @@ class EncodedDoc:
             raise Unsure("unreadable") from exc
         if len(structs) > MAX_STRUCTS:
             raise Unsure("many structs")
-        new_ends: dict[int, int] = {}
-        new_roots: list[tuple[int, int, int, str]] = []
-        for struct in structs:
-            if struct.ref not in (CONTENT_STRING, CONTENT_DELETED) or struct.parent_sub:
-                raise Unsure("not text")
-            end = new_ends.get(struct.client, self._roots.end(struct.client))
-            if struct.clock != end:
-                raise Unsure("waits for earlier structs")
-            root = self._root_of_struct(struct, new_roots)
-            new_ends[struct.client] = struct.clock + struct.length
-            new_roots.append((struct.client, struct.clock, struct.length, root))
-        news: dict[int, list[tuple[int, int]]] = {}
-        for client, ranges in deletes.items():
-            for clock, length in ranges:
-                for part in self._deleted.missing(client, clock, length):
-                    if not self._all_text(client, *part, new_roots):
-                        raise Unsure("deletes outside the text, or what is not here")
-                    news.setdefault(client, []).append(part)
+        new_roots = self._new_roots(structs, text_only=True)
+        news = self._news(deletes, new_roots, text_only=True)
         if not structs and not news:
             return None
         change = rest[:deletes_at] + encode_delete_set(news)
         self._keep(change, new_roots, news)
         return change
 
-    def _root_of_struct(self, struct: Struct, new_roots: list[tuple[int, int, int, str]]) -> str:
-        """The text root ``struct`` goes into; Unsure when it is not one, or when one of
-        its neighbours is unknown or in another root."""
-        if struct.parent is not None:
-            roots = {struct.parent if isinstance(struct.parent, str) else None}
-        else:
-            roots = {self._root_of_item(item, new_roots)
-                     for item in (struct.origin, struct.right_origin) if item is not None}
-        if len(roots) != 1 or not roots <= TEXT_ROOTS:
-            raise Unsure("not in a text, or next to what is not here")
-        return roots.pop()
+    def follow(self, change: bytes) -> None:
+        """Take ``change``, which the decoded form of this document made (its observer's
+        update: anything, comments included, checked there). Raises Unsure, having changed
+        nothing, when it does not simply continue this state (then encode the document
+        anew)."""
+        if self._roots_read is None:  # nothing read yet: read later, with the change
+            self._keep(change, [], {})
+            self._state_vector = None
+            return
+        structs, deletes, _ = read_structs(change)
+        if len(structs) > MAX_STRUCTS:
+            raise Unsure("many structs")
+        new_roots = self._new_roots(structs, text_only=False)
+        self._keep(change, new_roots, self._news(deletes, new_roots, text_only=False))
 
-    def _root_of_item(self, item: tuple[int, int],
-                      new_roots: list[tuple[int, int, int, str]]) -> str | None:
+    def _new_roots(self, structs: list[Struct], text_only: bool) -> list[_Run]:
+        """The root of each new struct; Unsure unless each continues its client's clock
+        (and, ``text_only``, is a string in a text, next to items of that text)."""
+        new_ends: dict[int, int] = {}
+        new_roots: list[_Run] = []
+        for struct in structs:
+            if text_only and (struct.ref not in (CONTENT_STRING, CONTENT_DELETED)
+                              or struct.parent_sub):
+                raise Unsure("not text")
+            end = new_ends.get(struct.client, self._roots.end(struct.client))
+            if struct.clock != end or struct.ref == SKIP:
+                raise Unsure("waits for earlier structs")
+            root = self._root_of_struct(struct, new_roots, text_only)
+            new_ends[struct.client] = struct.clock + struct.length
+            new_roots.append((struct.client, struct.clock, struct.length, root))
+        return new_roots
+
+    def _news(self, deletes: dict[int, list[tuple[int, int]]], new_roots: list[_Run],
+              text_only: bool) -> dict[int, list[tuple[int, int]]]:
+        """The parts of ``deletes`` not deleted yet; Unsure unless the document has them
+        (and, ``text_only``, they are in a text)."""
+        news: dict[int, list[tuple[int, int]]] = {}
+        for client, ranges in deletes.items():
+            for clock, length in ranges:
+                for part in self._deleted.missing(client, clock, length):
+                    if not self._all_in(client, *part, new_roots, text_only):
+                        raise Unsure("deletes outside the text, or what is not here")
+                    news.setdefault(client, []).append(part)
+        return news
+
+    def _root_of_struct(self, struct: Struct, new_roots: list[_Run],
+                        text_only: bool) -> str | None:
+        """The root ``struct`` goes into: its named parent, else its left neighbour's root,
+        else its right one's (as Yjs integrates it). ``text_only``: Unsure unless that is
+        a text root and both neighbours are known to be in it."""
+        if struct.ref in (GC, SKIP):
+            root: str | None = None
+        elif struct.parent is not None:
+            root = struct.parent if isinstance(struct.parent, str) else NESTED
+        else:
+            root = self._root_of_item(struct.origin or struct.right_origin, new_roots)
+        if not text_only:
+            return root
+        if root not in self._text_roots or (struct.parent is None and struct.origin and
+                                      struct.right_origin and
+                                      self._root_of_item(struct.right_origin,
+                                                         new_roots) != root):
+            raise Unsure("not in a text, or next to what is not here")
+        return root
+
+    def _root_of_item(self, item: tuple[int, int], new_roots: list[_Run]) -> str | None:
         client, clock = item
         for c, start, length, root in new_roots:  # an earlier struct of the same update
             if c == client and start <= clock < start + length:
                 return root
         return self._roots.root_of(client, clock)
 
-    def _all_text(self, client: int, clock: int, length: int,
-                  new_roots: list[tuple[int, int, int, str]]) -> bool:
-        """Whether every item of the range lives in a text root (new items included)."""
+    def _all_in(self, client: int, clock: int, length: int, new_roots: list[_Run],
+                text_only: bool) -> bool:
+        """Whether the document has every item of the range (new items included) and,
+        ``text_only``, each lives in a text root."""
         known_end = self._roots.end(client)
-        if clock < known_end and not self._roots.roots_over(
-                client, clock, min(length, known_end - clock)) <= TEXT_ROOTS:
-            return False
+        if clock < known_end:
+            roots = self._roots.roots_over(client, clock, min(length, known_end - clock))
+            if (text_only and not roots <= self._text_roots) or None in roots:
+                return False
         clock, length = max(clock, known_end), clock + length - max(clock, known_end)
         for c, start, n, _root in new_roots:  # new structs are contiguous per client
             if length <= 0:
@@ -170,7 +221,7 @@ class EncodedDoc:
                 clock, length = clock + step, length - step
         return length <= 0
 
-    def _keep(self, change: bytes, new_roots: list[tuple[int, int, int, str]],
+    def _keep(self, change: bytes, new_roots: list[_Run],
               news: dict[int, list[tuple[int, int]]]) -> None:
         for client, clock, length, root in new_roots:
             self._roots.extend(client, clock, length, root)

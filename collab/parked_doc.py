@@ -29,6 +29,8 @@ from .yjs_positions import EMPTY_UPDATE, reaches_past
 SINGLE_STRUCT_BYTES = 64
 #: Past this many pending updates the document stays decoded rather than hold them aside.
 MAX_UNSETTLED = 256
+#: Past this many changes while decoded, parking encodes the document anew.
+MAX_FOLLOWED = 1000
 
 
 class ParkedDoc:
@@ -40,11 +42,17 @@ class ParkedDoc:
     garbage collector's sight).
     """
 
-    def __init__(self, on_decode: Callable[[Doc], Callable[[], None]]) -> None:
+    def __init__(self, on_decode: Callable[[Doc], Callable[[], None]],
+                 text_roots: frozenset[str]) -> None:
         self._on_decode = on_decode
+        self._text_roots = text_roots  # taken encoded: see collab/encoded_doc.py
         self._doc: Doc | None = None
         self._detach: Callable[[], None] | None = None
-        self._parked: EncodedDoc | None = EncodedDoc(EMPTY_UPDATE, b"\x00")  # empty
+        self._parked: EncodedDoc | None = EncodedDoc(EMPTY_UPDATE, b"\x00", text_roots)
+        # While decoded: the encoded form it was decoded from and the changes made since,
+        # so that parking again follows them instead of reading the whole state anew.
+        self._followed: EncodedDoc | None = None
+        self._changes: list[bytes] = []
         self._unsettled: list[bytes] = []
         self.client_id: int | None = None
         self.used_at = time.monotonic()
@@ -65,7 +73,7 @@ class ParkedDoc:
         """Apply ``update`` to the parked document, if it is parked and that is certain
         (see collab/encoded_doc.py): returns what it changed, or None when it changed
         nothing. Raises Unsure, having changed nothing, when it must be decoded for it."""
-        if self._parked is None or self._unsettled:
+        if self._doc is not None or self._unsettled:
             raise Unsure("decoded, or holding structs that wait")
         return self._parked.take(update)
 
@@ -75,11 +83,29 @@ class ParkedDoc:
         doc.apply_update(self._parked.whole())
         for update in self._unsettled:
             doc.apply_update(update)
-        self._detach = self._on_decode(doc)  # observers see changes, not the decoding
+        # Observers see changes, not the decoding.
+        detach_observers = self._on_decode(doc)
+        recording = doc.observe(self._record)
+
+        def detach() -> None:
+            doc.unobserve(recording)
+            detach_observers()
+        self._detach = detach
         self._doc = doc
+        # What was pending integrated unobserved just now: the changes cannot be followed.
+        self._followed = self._parked if not self._unsettled else None
+        self._changes = []
         self._unsettled = [u for u in self._unsettled if self._left_pending(u)]
         self._parked = None
         self.used_at = time.monotonic()
+
+    def _record(self, event) -> None:
+        if self._followed is None:
+            return
+        if event.update != EMPTY_UPDATE:
+            self._changes.append(event.update)
+        if len(self._changes) > MAX_FOLLOWED:  # cheaper to encode the document anew
+            self._followed, self._changes = None, []
 
     def state_vector(self) -> bytes:
         return self._parked.state_vector() if self._doc is None else self._doc.get_state()
@@ -124,9 +150,25 @@ class ParkedDoc:
         self._unsettled = [u for u in self._unsettled if self._left_pending(u)]
         if len(self._unsettled) > MAX_UNSETTLED:
             return False
-        self._parked = EncodedDoc(self._doc.get_update(), self._doc.get_state())
+        self._parked = self._follow() or EncodedDoc(
+            self._doc.get_update(), self._doc.get_state(), self._text_roots)
         self._drop()
         return True
+
+    def _follow(self) -> EncodedDoc | None:
+        """The encoded form this document was decoded from, with the changes made since
+        (no reading of the whole state, which takes tens of ms for a long history); None
+        when they cannot simply be followed."""
+        followed, changes = self._followed, self._changes
+        self._followed, self._changes = None, []
+        if followed is None or self._unsettled:
+            return None
+        try:
+            for change in changes:
+                followed.follow(change)
+        except Unsure:
+            return None
+        return followed
 
     def close(self) -> None:
         """Let go of the decoded document for good (its replica stopped)."""
@@ -134,6 +176,7 @@ class ParkedDoc:
             self._drop()
 
     def _drop(self) -> None:
+        self._followed, self._changes = None, []
         detach, self._detach, self._doc = self._detach, None, None
         if detach is not None:
             detach()

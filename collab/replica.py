@@ -49,6 +49,8 @@ LAYER_RETRY = 1.0
 REJOIN_EVERY = 5.0
 #: The shared types of a canvas document (ARCHITECTURE §3) and their kinds.
 ROOTS: dict[str, type] = {"content": Text, "draft": Text, "comments": Map, "suggestions": Map}
+#: The roots anyone who may edit may change freely: the server checks nothing in them.
+TEXT_ROOTS = frozenset(name for name, kind in ROOTS.items() if kind is Text)
 
 
 class InvalidUpdate(ValueError):
@@ -94,7 +96,7 @@ class Replica:
         # What a connection's update did to the comments, so their authors can be stamped.
         self._comment_changes: dict[str, dict] | None = None
         # Decoded while people change it, parked as its encoded state when they do not.
-        self.document = ParkedDoc(self._attach)
+        self.document = ParkedDoc(self._attach, TEXT_ROOTS)
         self.connections: set[Connection] = set()
         self.presence = Presence(
             self.canvas_id, show=lambda update: self._fanout(awareness_frame(update)),
@@ -119,6 +121,7 @@ class Replica:
         self._rejoined_at = 0.0
         self._abandoning: asyncio.Task | None = None
         self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
+        self._parked_at_once = -float("inf")  # see _apply
         # Rows written or read here, left out when the poll re-reads recent rows.
         self._seen_rows = SeenRows(
             keep_for=2 * persistence.LATE_COMMIT_WINDOW.total_seconds() + RESYNC_INTERVAL)
@@ -210,6 +213,7 @@ class Replica:
             return self.document.take(update)
         except Unsure:
             pass  # decoded, or a change that must be applied decoded (and checked)
+        was_parked = self.document.parked
         doc = self.doc
         self._captured.clear()
         self._comment_changes = {} if writer is not None else None
@@ -227,6 +231,12 @@ class Replica:
         changes = [u for u in self._captured if u != EMPTY_UPDATE]
         self._captured.clear()
         self.document.applied(update, changed=bool(changes))
+        now = time.monotonic()
+        if was_parked and now - self._parked_at_once >= settings.COLLAB_PARK_AFTER:
+            # A change that needed it decoded (a comment) is rare: encoded again at once,
+            # following the change. A second one soon after keeps it decoded for a while.
+            self._parked_at_once = now
+            self.document.park()
         return changes[0] if len(changes) == 1 else (None if not changes else
                                                       self._merge(changes))
 

@@ -13,6 +13,7 @@ from collab import positions
 from collab.encoded_doc import EncodedDoc, Unsure
 from collab.parked_doc import ParkedDoc
 from collab.protocol import write_var_string, write_var_uint
+from collab.replica import TEXT_ROOTS
 from collab.yjs_positions import EMPTY_UPDATE, read_state_vector
 
 ODD = "aé漢😀👍🏽\u200d\n"  # one to four UTF-8 bytes, two UTF-16 units, a joiner
@@ -20,7 +21,7 @@ ODD = "aé漢😀👍🏽\u200d\n"  # one to four UTF-8 bytes, two UTF-16 units,
 
 
 def encoded(doc: Doc) -> EncodedDoc:
-    return EncodedDoc(doc.get_update(), doc.get_state())
+    return EncodedDoc(doc.get_update(), doc.get_state(), TEXT_ROOTS)
 
 
 def edit(doc: Doc, change) -> bytes:
@@ -172,7 +173,7 @@ def test_a_parked_document_takes_keystrokes_and_decodes_for_a_comment():
         return lambda: doc.unobserve(subscription)
 
     writer = Doc(client_id=5)
-    parked = ParkedDoc(attach)
+    parked = ParkedDoc(attach, TEXT_ROOTS)
     parked.doc.apply_update(edit(writer, lambda d: content(d).insert(0, "Hello")))
     parked.park()
     assert parked.take(edit(writer, lambda d: content(d).insert(5, "!"))) is not None
