@@ -18,6 +18,7 @@ class DeleteSet:
 
     def __init__(self) -> None:
         self._ranges: dict[int, tuple[array, array]] = {}
+        self._encoded: bytes | None = None
 
     @classmethod
     def of(cls, deleted: dict[int, list[tuple[int, int]]]) -> DeleteSet:
@@ -27,9 +28,18 @@ class DeleteSet:
                 out.add(client, clock, length)
         return out
 
+    def encoded(self) -> bytes:
+        """All of it, as a v1 delete set (kept until the next change)."""
+        if self._encoded is None:
+            self._encoded = encode_delete_set({
+                client: [(start, end - start) for start, end in zip(starts, ends, strict=True)]
+                for client, (starts, ends) in self._ranges.items()})
+        return self._encoded
+
     def add(self, client: int, clock: int, length: int) -> None:
         if length <= 0:
             return
+        self._encoded = None
         starts, ends = self._ranges.setdefault(client, (array("q"), array("q")))
         end = clock + length
         if not starts or clock > ends[-1]:  # the usual case: past everything known

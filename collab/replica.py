@@ -232,9 +232,11 @@ class Replica:
         self._captured.clear()
         self.document.applied(update, changed=bool(changes))
         now = time.monotonic()
-        if was_parked and now - self._parked_at_once >= settings.COLLAB_PARK_AFTER:
+        if was_parked and not self.document.busy and \
+                now - self._parked_at_once >= settings.COLLAB_PARK_AFTER:
             # A change that needed it decoded (a comment) is rare: encoded again at once,
-            # following the change. A second one soon after keeps it decoded for a while.
+            # following the change. A second one soon after keeps it decoded for a while,
+            # as does a flood of updates.
             self._parked_at_once = now
             self.document.park()
         return changes[0] if len(changes) == 1 else (None if not changes else

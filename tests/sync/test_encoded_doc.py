@@ -189,3 +189,43 @@ def _doc_of(*updates: bytes) -> Doc:
     for update in updates:
         doc.apply_update(update)
     return doc
+
+
+def test_a_peer_with_every_struct_gets_the_deletions_it_missed():
+    writer = Doc(client_id=5)
+    first = edit(writer, lambda d: content(d).insert(0, "Keep this, not that."))
+    parked = encoded(_doc_of(first))
+    parked.take(edit(writer, lambda d: content(d).insert(0, "Now: ")))
+    peer = _doc_of(first, writer.get_update())  # has every struct, then misses a deletion
+    parked.take(edit(writer, lambda d: positions.delete(content(d), 14, 24)))
+    answer = parked.diff(peer.get_state())
+    assert answer == b"\x00" + parked._deleted.encoded(), "no fold for a peer up to date"
+    peer.apply_update(answer)
+    assert str(content(peer)) == str(content(writer)) == "Now: Keep this."
+    assert parked._kept, "kept updates were not folded to answer it"
+    newcomer = Doc()
+    newcomer.apply_update(parked.diff(newcomer.get_state()))
+    assert str(content(newcomer)) == "Now: Keep this."
+
+
+def test_a_flood_of_updates_is_applied_decoded_where_it_costs_less(monkeypatch):
+    import collab.parked_doc as module
+
+    monkeypatch.setattr(module, "BUSY_UPDATES_PER_SECOND", 20)
+    writer = Doc(client_id=5)
+    parked = ParkedDoc(lambda doc: lambda: None, TEXT_ROOTS)
+    now = [100.0]
+    parked.clock = lambda: now[0]
+    parked.doc.apply_update(edit(writer, lambda d: content(d).insert(0, "x")))
+    parked.park()
+    for i in range(20):
+        assert parked.take(edit(writer, lambda d, i=i: content(d).insert(i + 1, "y"))) \
+            is not None
+    assert not parked.busy
+    flood = edit(writer, lambda d: content(d).insert(0, "z"))
+    with pytest.raises(Unsure):
+        parked.take(flood)
+    assert parked.busy and parked.parked, "refused: the caller decodes it for the flood"
+    now[0] += 1.0
+    assert not parked.busy
+    assert parked.take(flood) is not None, "a second later: taken encoded again"
