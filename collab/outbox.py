@@ -89,11 +89,25 @@ class Outbox:
         self._stored = asyncio.Event()  # set whenever a store ends (or fails)
         self.broken = False
 
-    def put(self, change: bytes, origin: str) -> None:
-        """Relay ``change`` on the loop's next turn, then store it."""
+    async def put(self, change: bytes, origin: str) -> None:
+        """Relay ``change``, then store it. In a quiet room it is relayed now, in the
+        caller's task: people are waiting, and a task and a loop turn were a fifth of a
+        keystroke's way through the server (measured at 10 editors: 90 of 470 us). Updates
+        back to back are gathered by a relaying task instead (see _relay)."""
         self._unstored += 1
         self._relaying.append((change, origin))
-        if self._relayer is None:
+        if self._relayer is not None:
+            return  # the relaying under way takes it
+        if time.monotonic() - self._last_relay < BUSY_WITHIN:
+            self._relayer = asyncio.create_task(self._relay())
+            return
+        self._relayer = relayed = asyncio.get_running_loop().create_future()
+        try:
+            await self._relay_pending()
+        finally:
+            self._relayer = None
+            relayed.set_result(None)
+        if self._relaying:  # arrived while a slow socket drained
             self._relayer = asyncio.create_task(self._relay())
 
     async def backpressure(self) -> None:
@@ -112,18 +126,23 @@ class Outbox:
             while self._relaying:
                 if time.monotonic() - self._last_relay < BUSY_WITHIN:
                     await self._gather()
-                changes, self._relaying = self._relaying, []
-                runs = runs_of(changes)
-                await self._fanout(runs[0].update if len(runs) == 1
-                                   else merge_updates(*(r.update for r in runs)))
-                self._last_relay = time.monotonic()
-                if self.broken:
-                    return  # a failed store ended storing: nothing more is stored
-                self._storing += runs
-                if self._writer is None:
-                    self._writer = asyncio.create_task(self._write_loop())
+                await self._relay_pending()
         finally:
             self._relayer = None
+
+    async def _relay_pending(self) -> None:
+        """Relay what is waiting as one frame. It is handed to the writer first, whose task
+        runs after this one yields: a relay cut short (its caller's task cancelled) still
+        stores what it took."""
+        changes, self._relaying = self._relaying, []
+        runs = runs_of(changes)
+        if not self.broken:  # a failed store ended storing
+            self._storing += runs
+            if self._writer is None:
+                self._writer = asyncio.create_task(self._write_loop())
+        await self._fanout(runs[0].update if len(runs) == 1
+                           else merge_updates(*(r.update for r in runs)))
+        self._last_relay = time.monotonic()
 
     async def _gather(self) -> None:
         """Updates back to back (a paste replayed, a burst): let the loop turn while more

@@ -285,7 +285,7 @@ class Replica:
         self._edited_at = time.monotonic()
         self._last_editor = user_id
         self.size += len(change)
-        self.outbox.put(change, origin)
+        await self.outbox.put(change, origin)
         await self.outbox.backpressure()
 
     async def _check_writers(self, update: bytes, origin: str) -> set[int]:

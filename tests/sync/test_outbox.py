@@ -63,7 +63,7 @@ async def test_a_burst_is_relayed_before_it_is_stored_in_fewer_frames_and_rows()
     recorder = Recorder()
     box = recorder.outbox()
     for update in updates:
-        box.put(update, "user:1")
+        await box.put(update, "user:1")
         await asyncio.sleep(0)  # frames arrive one loop turn apart, as from a socket
     await box.drain()
     assert text_of(recorder.frames) == text
@@ -88,10 +88,10 @@ async def test_a_failed_store_is_reported_once_and_nothing_more_is_stored():
     updates, text = keystrokes(5)
     recorder = Recorder(fail_store=True)
     box = recorder.outbox()
-    box.put(updates[0], "user:1")
+    await box.put(updates[0], "user:1")
     await box.drain()
     for update in updates[1:]:
-        box.put(update, "user:1")
+        await box.put(update, "user:1")
     await box.drain()
     assert [str(exc) for exc in recorder.failures] == ["disk full"]
     assert recorder.events.count("store") == 1 and recorder.rows == []
@@ -105,7 +105,7 @@ async def test_a_flood_waits_for_the_log(monkeypatch):
     recorder = Recorder()
     box = recorder.outbox()
     for update in updates:
-        box.put(update, "user:1")
+        await box.put(update, "user:1")
     waiting = asyncio.create_task(box.backpressure())
     await asyncio.sleep(0)
     assert not waiting.done()  # five unstored, three allowed
@@ -121,7 +121,7 @@ async def test_under_steady_typing_stores_are_a_write_window_apart():
     box = Outbox(recorder.fanout, recorder.store, recorder.stored, recorder.failed,
                  write_window=outbox_module.WRITE_WINDOW_ALONE)
     for update in updates:
-        box.put(update, "user:1")
+        await box.put(update, "user:1")
         await asyncio.sleep(0.005)
     await box.drain()
     assert text_of([data for data, _ in recorder.rows]) == text
