@@ -44,9 +44,9 @@ $(STAMPS)/migrated: $(STAMPS)/python $(shell find canvas/migrations collab/migra
 	$(PY) manage.py migrate --no-input -v 0
 	@touch $@
 
-# The same options as canvas/serving.py (the tests and benchmarks serve the app with those).
+# uvicorn with the options of canvas/serving.py, which the tests and benchmarks use too.
 run: setup
-	$(PY) -m uvicorn canvas.asgi:application --host 127.0.0.1 --port $(PORT) --ws websockets --ws-per-message-deflate false --lifespan off
+	$(PY) -m canvas.serving --port $(PORT)
 
 # Unit and browser tests on the embedded defaults, then the integration tests on real
 # PostgreSQL and Redis servers that tests/services.py starts for the run.

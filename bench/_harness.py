@@ -175,11 +175,8 @@ class Server:
     def log_problems(self) -> list[str]:
         """Lines of the server's log that look like errors or warnings."""
         keys = ("error", "exception", "traceback", "warning", "critical", "killed")
-        # uvicorn warns at start that `--ws websockets` (which `make run` uses) is deprecated.
-        known = ("UvicornDeprecationWarning", "warnings.warn(")
         return [line for line in self.log().splitlines()
-                if any(key in line.lower() for key in keys)
-                and not any(noise in line for noise in known)]
+                if any(key in line.lower() for key in keys)]
 
 
 class OurServer(Server):

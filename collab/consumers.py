@@ -11,7 +11,9 @@ step 1 carries everything it changed offline, and may be as large as a whole doc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import logging
 
 from channels.db import database_sync_to_async
@@ -24,6 +26,7 @@ from .access import Access, authorize
 from .budget import ByteBudget
 from .comment_stamps import Writer
 from .direct_send import DirectWriter, PreparedFrame
+from .eager import start_eagerly
 from .models import room_model
 from .presence import rewrite_user
 from .protocol import (
@@ -39,6 +42,7 @@ from .protocol import (
     sync_step1,
     sync_step2,
 )
+from .socket_protocol import SyncSocketProtocol
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +110,34 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         # changes one) and Channels' send layers: a fifth of the fan-out's cost at 50 editors.
         self._send_frame = getattr(getattr(send, "__self__", None), "real_send", send)
         self._direct = DirectWriter.for_send(self._send_frame)
-        with contextlib.suppress(StopConsumer):
-            while True:
-                await self.dispatch(await receive())
+        # Binary frames that arrive while this loop waits are handled from the socket's
+        # data_received (collab/socket_protocol.py), in order: one at a time, none while
+        # this loop dispatches, and this loop waits for the one under way.
+        self._context = contextvars.copy_context()
+        self._dispatching = True
+        self._eager: asyncio.Future | None = None
+        protocol = getattr(self._send_frame, "__self__", None)
+        if isinstance(protocol, SyncSocketProtocol):
+            protocol.on_binary = self._on_binary
+        try:
+            with contextlib.suppress(StopConsumer):
+                while True:
+                    self._dispatching = False
+                    message = await receive()
+                    self._dispatching = True
+                    if self._eager is not None:
+                        await asyncio.wait([self._eager])
+                    await self.dispatch(message)
+        finally:
+            if isinstance(protocol, SyncSocketProtocol):
+                protocol.on_binary = None
+
+    def _on_binary(self, data: bytes) -> bool:
+        """Handle a binary frame now, unless an earlier one is still being handled."""
+        if self._dispatching or (self._eager is not None and not self._eager.done()):
+            return False
+        self._eager = start_eagerly(self.receive(bytes_data=data), self._context)
+        return True
 
     async def dispatch(self, message: dict) -> None:
         # Channels runs close_old_connections in a worker thread before every message: a

@@ -6,15 +6,18 @@ and ``Frame.write``, building the same WebSocket frame 49 times: a third of the 
 event loop at 50 editors. A server's frames are not masked (RFC 6455 §5.1), so with no
 extension negotiated (per-message deflate is off, ``canvas/serving.py``) the bytes on the
 wire are the same for every connection: ``PreparedFrame`` encodes them once, and
-``DirectWriter`` writes them to the transport of a uvicorn ``websockets`` connection, with
-its flow control. Any other server, or a connection not open, takes the ASGI path.
+``DirectWriter`` writes them to the transport of a uvicorn ``websockets`` (Sans-I/O)
+connection, with its flow control. Any other server, or a connection not open, takes the
+ASGI path.
 """
 
 from __future__ import annotations
 
 import struct
-import sys
 from functools import cached_property
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 _FIN_BINARY = 0x82
 
@@ -41,35 +44,28 @@ class PreparedFrame:
 
 
 class DirectWriter:
-    """Writes prepared frames to one uvicorn ``websockets`` connection's transport."""
+    """Writes prepared frames to one connection of uvicorn's ``websockets`` Sans-I/O
+    protocol (collab/socket_protocol.py serves with its subclass)."""
 
-    def __init__(self, protocol, open_state: object) -> None:
+    def __init__(self, protocol: WebSocketsSansIOProtocol) -> None:
         self._protocol = protocol
-        self._open = open_state
 
     @classmethod
     def for_send(cls, send) -> DirectWriter | None:
         """A writer for the connection behind an ASGI ``send``, when it is one we can write
-        to directly: the server side of a ``websockets`` connection with no extensions."""
-        # Looked up, not imported: uvicorn imports websockets' (deprecated) legacy protocol
-        # only when it serves with it, and then so does this.
-        legacy = sys.modules.get("websockets.legacy.protocol")
+        to directly."""
         protocol = getattr(send, "__self__", None)
-        if legacy is None or not isinstance(protocol, legacy.WebSocketCommonProtocol) \
-                or protocol.is_client:
-            return None
-        return cls(protocol, sys.modules["websockets.protocol"].State.OPEN)
+        return cls(protocol) if isinstance(protocol, WebSocketsSansIOProtocol) else None
 
     async def write(self, frame: PreparedFrame) -> bool:
         """Write ``frame``; False when the connection cannot take it this way (not open yet,
         closing, an extension negotiated): send it through ASGI, which says why."""
         protocol = self._protocol
-        transport = protocol.transport
-        if protocol.state is not self._open or protocol.extensions or transport is None \
-                or transport.is_closing() or getattr(protocol, "closed_event", None) is None \
-                or protocol.closed_event.is_set():
+        connection = protocol.conn
+        if connection.state is not State.OPEN or connection.extensions or protocol.close_sent \
+                or protocol.disconnected or protocol.transport.is_closing():
             return False
-        transport.write(frame.wire)
-        if transport.get_write_buffer_size():
-            await protocol.drain()  # a slow reader: wait as websockets' own send would
+        protocol.transport.write(frame.wire)
+        if not protocol.writable.is_set():
+            await protocol.writable.wait()  # a slow reader: wait as uvicorn's send would
         return True

@@ -19,8 +19,8 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.services import PostgresServer, RedisServer
 
 FAULT_SECONDS = 5.0
-#: Log lines that are not problems: uvicorn's notice that `--ws websockets` is deprecated,
-#: Celery's warning that it runs as root (this machine's only user).
+#: Log lines that are not problems: deprecation notices of libraries, Celery's warning that
+#: it runs as root (this machine's only user).
 KNOWN_NOISE = ("DeprecationWarning", "warnings.warn(", "SecurityWarning",
                "_warn_or_raise_security_error")
 
