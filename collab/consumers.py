@@ -157,6 +157,9 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
     async def send_frame(self, frame: bytes) -> None:
         await self._send_frame({"type": "websocket.send", "bytes": frame})
 
+    def write_prepared(self, frame: PreparedFrame) -> bool:
+        return self._direct is not None and self._direct.write_now(frame)
+
     async def send_prepared(self, frame: PreparedFrame) -> None:
         if self._direct is None or not await self._direct.write(frame):
             await self.send_frame(frame.payload)

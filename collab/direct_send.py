@@ -57,15 +57,30 @@ class DirectWriter:
         protocol = getattr(send, "__self__", None)
         return cls(protocol) if isinstance(protocol, WebSocketsSansIOProtocol) else None
 
-    async def write(self, frame: PreparedFrame) -> bool:
-        """Write ``frame``; False when the connection cannot take it this way (not open yet,
-        closing, an extension negotiated): send it through ASGI, which says why."""
+    def write_now(self, frame: PreparedFrame) -> bool:
+        """Write ``frame`` if the connection is open and not holding writes back (a slow
+        reader); False, having written nothing, otherwise."""
         protocol = self._protocol
-        connection = protocol.conn
-        if connection.state is not State.OPEN or connection.extensions or protocol.close_sent \
-                or protocol.disconnected or protocol.transport.is_closing():
+        if not protocol.writable.is_set() or not self._open():
+            return False
+        protocol.transport.write(frame.wire)
+        return True
+
+    async def write(self, frame: PreparedFrame) -> bool:
+        """Write ``frame``, then wait while the connection holds writes back; False when
+        the connection cannot take it this way (not open yet, closing, an extension
+        negotiated): send it through ASGI, which says why."""
+        protocol = self._protocol
+        if not self._open():
             return False
         protocol.transport.write(frame.wire)
         if not protocol.writable.is_set():
             await protocol.writable.wait()  # a slow reader: wait as uvicorn's send would
         return True
+
+    def _open(self) -> bool:
+        protocol = self._protocol
+        connection = protocol.conn
+        return connection.state is State.OPEN and not connection.extensions \
+            and not protocol.close_sent and not protocol.disconnected \
+            and not protocol.transport.is_closing()

@@ -75,6 +75,11 @@ class Connection:
         """A frame sent to many connections (encoded once for all that can use it)."""
         await self.send_frame(frame.payload)
 
+    def write_prepared(self, frame: PreparedFrame) -> bool:
+        """Write ``frame`` now if that needs no waiting; False to have it sent by
+        ``send_prepared``. A coroutine per connection was half of a fanout's Python."""
+        return False
+
     async def close_for_resync(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -209,10 +214,11 @@ class Replica:
     def _apply(self, update: bytes, writer: Writer | None = None) -> bytes | None:
         """Apply an update; return what it changed, as an update, or None. A connection's
         update (``writer``) comes with its comment corrections, as one change."""
-        try:  # a keystroke in the text: taken by the parked document as it is
-            return self.document.take(update)
-        except Unsure:
-            pass  # decoded, or a change that must be applied decoded (and checked)
+        if self.document.parked:
+            try:  # a keystroke in the text: taken by the parked document as it is
+                return self.document.take(update)
+            except Unsure:
+                pass  # a change that must be applied decoded (and checked)
         was_parked = self.document.parked
         doc = self.doc
         self._captured.clear()
@@ -359,7 +365,8 @@ class Replica:
             if connection is exclude:
                 continue
             try:
-                await connection.send_prepared(prepared)
+                if not connection.write_prepared(prepared):
+                    await connection.send_prepared(prepared)
             except Exception:  # a closing socket must not stop the others
                 logger.debug("send to a closing connection failed", exc_info=True)
 
