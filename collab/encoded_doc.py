@@ -23,6 +23,8 @@ the document and applies the update there, as before:
 
 from __future__ import annotations
 
+import asyncio
+
 from pycrdt import Doc, get_update
 
 from .delete_set import DeleteSet, encode_delete_set
@@ -40,9 +42,11 @@ from .yjs_positions import (
 )
 
 #: Kept updates are folded into the state once they reach this share of it (and at least
-#: FOLD_MIN_BYTES): folding decodes the state (5 ms for the 0.37 MB paper).
+#: FOLD_MIN_BYTES): folding decodes the state (5 ms for the 0.37 MB paper). It goes in steps
+#: a loop turn apart: the state, then FOLD_STEP kept updates at a time, then the encoding.
 FOLD_SHARE = 4
 FOLD_MIN_BYTES = 64 * 1024
+FOLD_STEP = 128
 #: Updates with more structs than this are not keystrokes (a reconnecting client's offline
 #: edits): they are applied decoded, as checking them here would cost more.
 MAX_STRUCTS = 64
@@ -68,6 +72,7 @@ class EncodedDoc:
         self._state_parts: dict[int, bytes] = {}  # client → its encoded entry
         self._kept: list[bytes] = []
         self._kept_bytes = 0
+        self._folding: _Fold | None = None
         # Read from the state at the first update that brings something: a document that
         # is only read never needs them (reading the paper's structs takes tens of ms).
         self._roots_read: ItemRoots | None = None
@@ -95,13 +100,40 @@ class EncodedDoc:
     # --- reading --------------------------------------------------------------------------
 
     def whole(self) -> bytes:
-        """The document as one update (folding what was kept into it)."""
+        """The document as one update (folding what was kept into it, now)."""
         if self._kept:
-            doc = Doc()
-            self.apply_to(doc)
-            self._encoded = doc.get_update()
-            self._kept, self._kept_bytes = [], 0
+            folding = self._folding or _Fold(Doc())
+            self._folding = None
+            folding.catch_up(self, len(self._kept))
+            self._end_fold(folding)
         return self._encoded
+
+    def _fold_soon(self) -> None:
+        """Fold in steps a loop turn apart (at once outside an event loop): applying a few
+        thousand keystrokes and encoding the result held the loop for 20-30 ms, every 10 s
+        at 50 editors, the longest wait of any keystroke there."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.whole()
+            return
+        self._folding = _Fold(Doc())
+        loop.call_soon(self._fold_step)
+
+    def _fold_step(self) -> None:
+        folding = self._folding
+        if folding is None:  # finished by whole() meanwhile
+            return
+        folding.catch_up(self, folding.applied + FOLD_STEP)
+        if folding.applied < len(self._kept):
+            asyncio.get_running_loop().call_soon(self._fold_step)
+        else:
+            self._folding = None
+            self._end_fold(folding)
+
+    def _end_fold(self, folding: _Fold) -> None:
+        self._encoded = folding.doc.get_update()
+        self._kept, self._kept_bytes = [], 0
 
     def apply_to(self, doc: Doc) -> None:
         """Apply the document to ``doc`` (a fresh one, to decode it)."""
@@ -255,8 +287,29 @@ class EncodedDoc:
         if change != EMPTY_UPDATE:
             self._kept.append(change)
             self._kept_bytes += len(change)
-        if self._kept_bytes >= max(FOLD_MIN_BYTES, len(self._encoded) // FOLD_SHARE):
-            self.whole()
+        if self._folding is None and \
+                self._kept_bytes >= max(FOLD_MIN_BYTES, len(self._encoded) // FOLD_SHARE):
+            self._fold_soon()
+
+
+class _Fold:
+    """A fold under way: a throwaway ``Doc`` given the state, then the kept updates."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.started = False
+        self.applied = 0  # kept updates applied so far
+
+    def catch_up(self, encoded: EncodedDoc, until: int) -> None:
+        """One step: the state, if not given yet, else the kept updates up to ``until``."""
+        if not self.started:
+            self.doc.apply_update(encoded._encoded)
+            self.started = True
+            if until != len(encoded._kept):
+                return  # a step at a time: the state alone is the largest one
+        for update in encoded._kept[self.applied:until]:
+            self.doc.apply_update(update)
+        self.applied = min(until, len(encoded._kept))
 
 
 def _state_entry(client: int, clock: int) -> bytes:

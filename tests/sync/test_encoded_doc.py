@@ -165,6 +165,43 @@ def test_kept_updates_are_folded_into_the_state_as_they_grow(monkeypatch):
     assert text_after(parked) == "x" + "y" * 100
 
 
+async def test_on_an_event_loop_the_fold_goes_in_steps_while_keystrokes_go_on(monkeypatch):
+    import asyncio
+
+    import collab.encoded_doc as module
+
+    monkeypatch.setattr(module, "FOLD_MIN_BYTES", 1000)
+    monkeypatch.setattr(module, "FOLD_STEP", 10)
+    writer = Doc(client_id=5)
+    parked = encoded(_doc_of(edit(writer, lambda d: content(d).insert(0, "x"))))
+    typed = 0
+
+    def type_one() -> None:
+        nonlocal typed
+        typed += 1
+        parked.take(edit(writer, lambda d: content(d).insert(typed, "y")))
+
+    while parked._folding is None:
+        type_one()
+    folding, kept = parked._folding, len(parked._kept)
+    assert kept > 20, "nothing folded yet: the fold starts on the next loop turn"
+    applied = [folding.applied]
+    while parked._folding is folding:
+        type_one()  # people go on typing while it folds
+        await asyncio.sleep(0)
+        applied.append(folding.applied)
+    steps = [b - a for a, b in zip(applied, applied[1:], strict=False)]
+    assert max(steps) <= 10 and steps.count(0) <= 2, "the state, then 10 updates a turn"
+    assert not parked._kept, "the fold caught up with what was typed meanwhile"
+    assert text_after(parked) == "x" + "y" * typed
+    while parked._folding is None:
+        type_one()
+    await asyncio.sleep(0)
+    assert parked.whole() and parked._folding is None and not parked._kept, \
+        "asked for the whole document mid-fold, it finishes the fold at once"
+    assert text_after(parked) == "x" + "y" * typed
+
+
 def test_a_parked_document_takes_keystrokes_and_decodes_for_a_comment():
     seen: list[bytes] = []
 
