@@ -25,7 +25,7 @@ from . import replica as replicas
 from .access import Access, authorize
 from .budget import ByteBudget
 from .comment_stamps import Writer
-from .direct_send import DirectWriter, PreparedFrame
+from .direct_send import PreparedFrame
 from .eager import start_eagerly
 from .models import room_model
 from .presence import rewrite_user
@@ -109,16 +109,18 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         # on every message (it saves sessions on HTTP responses only; this socket never
         # changes one) and Channels' send layers: a fifth of the fan-out's cost at 50 editors.
         self._send_frame = getattr(getattr(send, "__self__", None), "real_send", send)
-        self._direct = DirectWriter.for_send(self._send_frame)
+        protocol = getattr(self._send_frame, "__self__", None)
+        self._socket = protocol if isinstance(protocol, SyncSocketProtocol) else None
+        if self._socket is not None:  # relayed frames go straight to the socket
+            self.write_prepared = self._socket.write_now
         # Binary frames that arrive while this loop waits are handled from the socket's
         # data_received (collab/socket_protocol.py), in order: one at a time, none while
         # this loop dispatches, and this loop waits for the one under way.
         self._context = contextvars.copy_context()
         self._dispatching = True
         self._eager: asyncio.Future | None = None
-        protocol = getattr(self._send_frame, "__self__", None)
-        if isinstance(protocol, SyncSocketProtocol):
-            protocol.on_binary = self._on_binary
+        if self._socket is not None:
+            self._socket.on_binary = self._on_binary
         try:
             with contextlib.suppress(StopConsumer):
                 while True:
@@ -129,8 +131,8 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                         await asyncio.wait([self._eager])
                     await self.dispatch(message)
         finally:
-            if isinstance(protocol, SyncSocketProtocol):
-                protocol.on_binary = None
+            if self._socket is not None:
+                self._socket.on_binary = None
 
     def _on_binary(self, data: bytes) -> bool:
         """Handle a binary frame now, unless an earlier one is still being handled."""
@@ -157,11 +159,8 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
     async def send_frame(self, frame: bytes) -> None:
         await self._send_frame({"type": "websocket.send", "bytes": frame})
 
-    def write_prepared(self, frame: PreparedFrame) -> bool:
-        return self._direct is not None and self._direct.write_now(frame)
-
     async def send_prepared(self, frame: PreparedFrame) -> None:
-        if self._direct is None or not await self._direct.write(frame):
+        if self._socket is None or not await self._socket.write(frame):
             await self.send_frame(frame.payload)
 
     async def recheck_access(self, ended_session: str | None = None) -> None:

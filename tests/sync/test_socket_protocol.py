@@ -1,6 +1,7 @@
 """The sync socket's short way in: a binary message goes straight to the app's on_binary
 while nothing is queued for it; anything else, or anything after a queued message, takes
-uvicorn's queue, so the app sees every message once and in order."""
+uvicorn's queue, so the app sees every message once and in order. Its short way out: a
+prepared frame is written at once, unless the peer reads slowly or the socket closes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from uvicorn.server import ServerState
 from websockets.asyncio.client import connect
 from websockets.frames import Frame, Opcode
 
+from collab.direct_send import PreparedFrame
 from collab.protocol import Outer, SyncStep, parse_frame, sync_step1, sync_update
 from collab.socket_protocol import SyncSocketProtocol
 
@@ -102,6 +104,33 @@ async def test_binary_messages_go_straight_to_on_binary_and_the_rest_through_the
     protocol.data_received(frame(b"again"))
     assert direct[-1] == b"again"
     protocol.connection_lost(None)
+
+
+@pytest.mark.django_db(transaction=True)
+async def accepting_app(scope, receive, send) -> None:
+    assert (await receive())["type"] == "websocket.connect"
+    await send({"type": "websocket.accept"})
+    while (await receive())["type"] != "websocket.disconnect":
+        pass
+
+
+async def test_a_slow_reader_is_written_to_by_the_waiting_path_only():
+    protocol = await connected(accepting_app)
+    transport = protocol.transport
+    frame = PreparedFrame(b"\x00\x02keystroke")
+    start = len(transport.written)
+    assert protocol.write_now(frame) and bytes(transport.written[start:]) == frame.wire
+    protocol.pause_writing()  # the transport's buffer passed its high-water mark
+    assert not protocol.write_now(frame) and bytes(transport.written[start:]) == frame.wire
+    waiting = asyncio.create_task(protocol.write(frame))  # the fan-out's fallback
+    await asyncio.sleep(0.01)
+    assert not waiting.done() and bytes(transport.written[start:]) == frame.wire * 2
+    protocol.resume_writing()
+    assert await asyncio.wait_for(waiting, 1)
+    assert protocol.write_now(frame)
+    protocol.connection_lost(None)  # gone: neither way writes; ASGI says why
+    assert not protocol.write_now(frame) and not await protocol.write(frame)
+    assert bytes(transport.written[start:]) == frame.wire * 3
 
 
 @pytest.mark.django_db(transaction=True)
