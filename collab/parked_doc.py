@@ -63,6 +63,7 @@ class ParkedDoc:
         self.clock = time.monotonic
         self.client_id: int | None = None
         self.used_at = time.monotonic()
+        self._parked_at_once = -float("inf")  # see settle_after_decoding
         self._decode()
 
     @property
@@ -160,6 +161,23 @@ class ParkedDoc:
         # Yrs cuts away what the document has (fast, in Rust), leaving the structs past its
         # state and the delete set: small unless something is pending, cheap to read here.
         return reaches_past(get_update(update, state), state)
+
+    def settle_after_decoding(self, park_after: float) -> None:
+        """A change that needed the parked document decoded (a comment) was just applied.
+        Such changes are rare: park again at once, following the change. A second one
+        within ``park_after`` seconds keeps it decoded (until ``settle``), as does a
+        flood of updates."""
+        now = self.clock()
+        if not self.busy and now - self._parked_at_once >= park_after:
+            self._parked_at_once = now
+            self.park()
+
+    def settle(self, park_after: float) -> None:
+        """Park again once the decoded document went unused for ``park_after`` seconds: a
+        decoded long-edited document is several times larger, people's keystrokes are
+        taken encoded, and the next change that needs it decodes it in milliseconds."""
+        if self._doc is not None and time.monotonic() - self.used_at >= park_after:
+            self.park()
 
     def park(self) -> bool:
         """Drop the decoded document, keeping its encoded state. Returns whether it parked

@@ -126,7 +126,6 @@ class Replica:
         self._rejoined_at = 0.0
         self._abandoning: asyncio.Task | None = None
         self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
-        self._parked_at_once = -float("inf")  # see _apply
         # Rows written or read here, left out when the poll re-reads recent rows.
         self._seen_rows = SeenRows(
             keep_for=2 * persistence.LATE_COMMIT_WINDOW.total_seconds() + RESYNC_INTERVAL)
@@ -237,14 +236,8 @@ class Replica:
         changes = [u for u in self._captured if u != EMPTY_UPDATE]
         self._captured.clear()
         self.document.applied(update, changed=bool(changes))
-        now = time.monotonic()
-        if was_parked and not self.document.busy and \
-                now - self._parked_at_once >= settings.COLLAB_PARK_AFTER:
-            # A change that needed it decoded (a comment) is rare: encoded again at once,
-            # following the change. A second one soon after keeps it decoded for a while,
-            # as does a flood of updates.
-            self._parked_at_once = now
-            self.document.park()
+        if was_parked:
+            self.document.settle_after_decoding(settings.COLLAB_PARK_AFTER)
         return changes[0] if len(changes) == 1 else (None if not changes else
                                                       self._merge(changes))
 
@@ -482,7 +475,7 @@ class Replica:
             if news:
                 await self._rejoin_layer()
             await self._maybe_checkpoint()
-            self._maybe_park()
+            self.document.settle(settings.COLLAB_PARK_AFTER)
 
     async def _maybe_checkpoint(self, pause: float | None = None) -> None:
         """A version after people paused editing (the history's checkpoints)."""
@@ -497,14 +490,6 @@ class Replica:
                 sender=Replica, canvas_id=self.canvas_id, text=text, user_id=author)
         except Exception:
             logger.exception("checkpoint of %s failed", self.canvas_id)
-
-    def _maybe_park(self) -> None:
-        """Park the document again COLLAB_PARK_AFTER seconds after a change decoded it: a
-        decoded long-edited document is several times larger, people's keystrokes are taken
-        encoded, and the next change that needs it decodes it in milliseconds."""
-        if not self.document.parked and \
-                time.monotonic() - self.document.used_at >= settings.COLLAB_PARK_AFTER:
-            self.document.park()
 
     # --- presence ----------------------------------------------------------------------------
 
