@@ -26,10 +26,20 @@ from websockets.protocol import State
 
 from .direct_send import PreparedFrame
 
+#: At most this many messages of one read go the short way: the rest of a burst (a client
+#: replaying its offline edits frame by frame, a flood) is queued, and handled a loop turn
+#: apart, so that one socket's burst does not hold up every other room in the process.
+SHORT_WAY_PER_READ = 16
+
 
 class SyncSocketProtocol(WebSocketsSansIOProtocol):
     on_binary: Callable[[bytes], bool] | None = None
     _held = False  # the transport's buffer is past its high-water mark: a slow reader
+    _short_way_left = 0
+
+    def data_received(self, data: bytes) -> None:
+        self._short_way_left = SHORT_WAY_PER_READ
+        super().data_received(data)
 
     def write_now(self, frame: PreparedFrame) -> bool:
         """Write ``frame`` if the connection is open and not holding writes back; False,
@@ -66,7 +76,9 @@ class SyncSocketProtocol(WebSocketsSansIOProtocol):
         super().resume_writing()
 
     def handle_bytes(self, event: Frame) -> None:
-        if self.on_binary is not None and event.fin and not self.close_sent \
-                and self.queue.empty() and self.on_binary(event.data):
-            return
+        if self.on_binary is not None and self._short_way_left > 0 and event.fin \
+                and not self.close_sent and self.queue.empty():
+            self._short_way_left -= 1
+            if self.on_binary(event.data):
+                return
         super().handle_bytes(event)

@@ -16,7 +16,7 @@ from websockets.frames import Frame, Opcode
 
 from collab.direct_send import PreparedFrame
 from collab.protocol import Outer, SyncStep, parse_frame, sync_step1, sync_update
-from collab.socket_protocol import SyncSocketProtocol
+from collab.socket_protocol import SHORT_WAY_PER_READ, SyncSocketProtocol
 
 HANDSHAKE = (b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
              b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -103,6 +103,15 @@ async def test_binary_messages_go_straight_to_on_binary_and_the_rest_through_the
     # The queue is empty again: straight in.
     protocol.data_received(frame(b"again"))
     assert direct[-1] == b"again"
+    # A burst in one read: the first SHORT_WAY_PER_READ straight in, the rest queued.
+    direct.clear()
+    queued.clear()
+    burst = [b"\x00\x02%d" % n for n in range(SHORT_WAY_PER_READ + 5)]
+    protocol.data_received(b"".join(frame(data) for data in burst))
+    assert direct == burst[:SHORT_WAY_PER_READ]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert queued == burst[SHORT_WAY_PER_READ:]
     protocol.connection_lost(None)
 
 
