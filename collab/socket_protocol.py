@@ -30,6 +30,7 @@ from .direct_send import PreparedFrame
 #: replaying its offline edits frame by frame, a flood) is queued, and handled a loop turn
 #: apart, so that one socket's burst does not hold up every other room in the process.
 SHORT_WAY_PER_READ = 16
+_OPEN = State.OPEN
 
 
 class SyncSocketProtocol(WebSocketsSansIOProtocol):
@@ -44,7 +45,10 @@ class SyncSocketProtocol(WebSocketsSansIOProtocol):
     def write_now(self, frame: PreparedFrame) -> bool:
         """Write ``frame`` if the connection is open and not holding writes back; False,
         having written nothing, otherwise (then ``write``, or the ASGI path, takes it)."""
-        if self._held or not self._open_for_frames():
+        # _open_for_frames, inlined: this runs once per connection for every relayed frame.
+        conn = self.conn
+        if self._held or conn.state is not _OPEN or conn.extensions or self.close_sent \
+                or self.disconnected or self.transport.is_closing():
             return False
         self.transport.write(frame.wire)
         return True
@@ -64,7 +68,7 @@ class SyncSocketProtocol(WebSocketsSansIOProtocol):
         # A server's frames are not masked (RFC 6455 §5.1): with no extension, the same
         # bytes suit every connection.
         conn = self.conn
-        return conn.state is State.OPEN and not conn.extensions and not self.close_sent \
+        return conn.state is _OPEN and not conn.extensions and not self.close_sent \
             and not self.disconnected and not self.transport.is_closing()
 
     def pause_writing(self) -> None:
