@@ -128,7 +128,9 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                     message = await receive()
                     self._dispatching = True
                     if self._eager is not None:
-                        await asyncio.wait([self._eager])
+                        if not self._eager.done():  # asyncio.wait would cost a loop turn
+                            await asyncio.wait([self._eager])
+                        self._eager = None
                     await self.dispatch(message)
         finally:
             if self._socket is not None:
