@@ -111,8 +111,6 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         self._send_frame = getattr(getattr(send, "__self__", None), "real_send", send)
         protocol = getattr(self._send_frame, "__self__", None)
         self._socket = protocol if isinstance(protocol, SyncSocketProtocol) else None
-        if self._socket is not None:  # relayed frames go straight to the socket
-            self.write_prepared = self._socket.write_now
         # Binary frames that arrive while this loop waits are handled from the socket's
         # data_received (collab/socket_protocol.py), in order: one at a time, none while
         # this loop dispatches, and this loop waits for the one under way.
@@ -120,6 +118,7 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         self._dispatching = True
         self._eager: asyncio.Future | None = None
         if self._socket is not None:
+            self.write_prepared = self._socket.write_now  # relayed frames straight out
             self._socket.on_binary = self._on_binary
         try:
             with contextlib.suppress(StopConsumer):

@@ -35,7 +35,6 @@ _OPEN = State.OPEN
 
 class SyncSocketProtocol(WebSocketsSansIOProtocol):
     on_binary: Callable[[bytes], bool] | None = None
-    _held = False  # the transport's buffer is past its high-water mark: a slow reader
     _short_way_left = 0
 
     def data_received(self, data: bytes) -> None:
@@ -43,12 +42,10 @@ class SyncSocketProtocol(WebSocketsSansIOProtocol):
         super().data_received(data)
 
     def write_now(self, frame: PreparedFrame) -> bool:
-        """Write ``frame`` if the connection is open and not holding writes back; False,
-        having written nothing, otherwise (then ``write``, or the ASGI path, takes it)."""
-        # _open_for_frames, inlined: this runs once per connection for every relayed frame.
-        conn = self.conn
-        if self._held or conn.state is not _OPEN or conn.extensions or self.close_sent \
-                or self.disconnected or self.transport.is_closing():
+        """Write ``frame`` if the connection is open and not holding writes back (the
+        transport's buffer past its high-water mark: a slow reader); False, having written
+        nothing, otherwise (then ``write``, or the ASGI path, takes it)."""
+        if not self.writable.is_set() or not self._open_for_frames():
             return False
         self.transport.write(frame.wire)
         return True
@@ -70,14 +67,6 @@ class SyncSocketProtocol(WebSocketsSansIOProtocol):
         conn = self.conn
         return conn.state is _OPEN and not conn.extensions and not self.close_sent \
             and not self.disconnected and not self.transport.is_closing()
-
-    def pause_writing(self) -> None:
-        self._held = True
-        super().pause_writing()
-
-    def resume_writing(self) -> None:
-        self._held = False
-        super().resume_writing()
 
     def handle_bytes(self, event: Frame) -> None:
         if self.on_binary is not None and self._short_way_left > 0 and event.fin \
