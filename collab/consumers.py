@@ -233,7 +233,8 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
             else:
                 try:
                     await replica.receive_update(frame.payload, self.origin, self.user_id,
-                                                 self.writer)
+                                                 self.writer,
+                                                 resync=frame.step == SyncStep.STEP2)
                 except replicas.DocumentTooLarge:
                     await self.send(bytes_data=permission_denied(TOO_LARGE_MESSAGE))
                 except replicas.ForeignWriter:
