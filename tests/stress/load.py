@@ -188,6 +188,14 @@ class Editor:
             if not await self.connect():
                 backoff = min(BACKOFF_MAX, max(BACKOFF_START, backoff * 2))
 
+    def describe(self) -> dict:
+        """Where this editor stands, for the report of a canvas that did not converge."""
+        text = self.client.get_text()
+        return {"connected": self.client.connected, "code": self.client.close_code,
+                "synced": self.client.synced.is_set(), "typed": self.typed,
+                "own": text.count(self.letter), "length": len(text),
+                "errors": self.client.errors[-2:]}
+
     def _count_errors(self) -> None:
         errors = self.client.errors
         if len(errors) > self._errors_seen:
@@ -286,6 +294,7 @@ class Generator:
             "texts": sorted({e.client.get_text() for e in board.editors}),
             "connected": sum(e.client.connected for e in board.editors),
             "typed": {e.letter: e.typed for e in board.editors},
+            "editors": {e.letter: e.describe() for e in board.editors},
         } for board in self.boards}
 
     async def do_stats(self, reset: bool) -> dict:

@@ -218,6 +218,8 @@ class Soak:
                 break
             time.sleep(0.5)
         seconds = time.monotonic() - started
+        for canvas_id in diverged[:3]:
+            self._describe_divergence(canvas_id, *checks.get(canvas_id, ({}, "")))
         lost = doubled = 0
         for state, stored in checks.values():
             text = state["texts"][0] if state["texts"] else stored
@@ -227,6 +229,19 @@ class Soak:
                            if count > 1)
         return Convergence(not diverged and lost == 0 and doubled == 0, seconds, lost, doubled,
                            diverged, {cid: s for cid, (_, s) in checks.items()})
+
+    @staticmethod
+    def _describe_divergence(canvas_id: str, state: dict, stored: str) -> None:
+        """Say which editors of a canvas that did not converge lack what (stderr)."""
+        if not state:
+            progress(f"not converged: {canvas_id}")
+            return
+        progress(f"not converged: canvas {canvas_id}: {len(state['texts'])} texts, "
+                 f"{state['connected']} connected, stored length {len(stored)}")
+        for letter, editor in state["editors"].items():
+            in_stored = stored.count(letter)
+            if editor["typed"] != in_stored or not editor["connected"]:
+                progress(f"  {letter}: {editor}, in stored {in_stored}")
 
     def missing_markers(self, texts: dict[str, str]) -> list[str]:
         """Markers of turns that finished with an edit but are not in their canvas."""

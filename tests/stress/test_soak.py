@@ -172,7 +172,8 @@ def test_faults_during_the_soak(soak: Soak) -> None:
         report.add(f"  {name}", result.ok,
                    f"back after {back:.0f} s; converged {result.seconds:.1f} s after typing "
                    f"stopped, lost {result.lost}; drops {c['disconnects']}, refused "
-                   f"{c['connect_failures']}; p99 during/after {during['p99']:.0f}/"
+                   f"{c['connect_failures']}, close codes {dict(during['close_codes'])}; "
+                   f"p99 during/after {during['p99']:.0f}/"
                    f"{after['p99']:.0f} ms")
         soak.stack.log_problems()
     outcomes, posts = soak.turn_outcomes(), soak.post_statuses()
