@@ -467,28 +467,38 @@ class Replica:
                 await asyncio.wait_for(self._poke.wait(),
                                            log_poll.until_next_tick(RESYNC_INTERVAL))
             self._poke.clear()
-            looked_at = timezone.now()
             try:
-                # Late commits are looked for since the previous look, however long ago a busy
-                # loop made it: a window counted from now alone let rows slip through for good.
-                missed = await log_poll.poller().look(
-                    persistence.LogLook(self.canvas_id, self.max_seq, self._looked_at))
+                await self._poll_once()
             except Exception:
-                logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
-                continue
-            # Rows this replica wrote or read already, including those it stored while the
-            # poll read (on another thread), are left out.
-            missed = missed.without(self._seen_rows)
-            news = False
-            for update in missed.updates:
-                news = await self._apply_remote(update) or news
-            self.max_seq = max(self.max_seq, missed.max_seq)
-            self._seen_rows.add(missed.seqs)
-            self._looked_at = looked_at
-            if news:
-                await self._rejoin_layer()
-            await self._maybe_checkpoint()
-            self.document.settle(settings.COLLAB_PARK_AFTER)
+                # The poll is what heals a lost layer message and rejoins a restarted layer:
+                # a round that fails must not end it (it would end silently, for good).
+                logger.exception("log poll of %s failed", self.canvas_id)
+
+    async def _poll_once(self) -> None:
+        """One look at the log: apply what this replica missed, then the housekeeping that
+        rides on the poll's clock (checkpoints, parking)."""
+        looked_at = timezone.now()
+        try:
+            # Late commits are looked for since the previous look, however long ago a busy
+            # loop made it: a window counted from now alone let rows slip through for good.
+            missed = await log_poll.poller().look(
+                persistence.LogLook(self.canvas_id, self.max_seq, self._looked_at))
+        except Exception:
+            logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
+            return
+        # Rows this replica wrote or read already, including those it stored while the
+        # poll read (on another thread), are left out.
+        missed = missed.without(self._seen_rows)
+        news = False
+        for update in missed.updates:
+            news = await self._apply_remote(update) or news
+        self.max_seq = max(self.max_seq, missed.max_seq)
+        self._seen_rows.add(missed.seqs)
+        self._looked_at = looked_at
+        if news:
+            await self._rejoin_layer()
+        await self._maybe_checkpoint()
+        self.document.settle(settings.COLLAB_PARK_AFTER)
 
     async def _maybe_checkpoint(self, pause: float | None = None) -> None:
         """A version after people paused editing (the history's checkpoints)."""

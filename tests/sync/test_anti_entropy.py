@@ -162,3 +162,33 @@ def test_layer_messages_carry_the_rows_seqs_in_order():
                                                             ([b"c"], [4])]
     assert messages[-1]["type"] == "canvas.poke"  # the row too large to travel
     assert "seqs" not in relay.update_messages([b"a"])[0]
+
+
+async def test_a_poll_round_that_fails_does_not_end_the_polling(cast, monkeypatch):
+    """The poll heals lost layer messages and rejoins a restarted layer: an error in one
+    round (here its checkpoint) used to end the replica's poll task silently, for good."""
+    canvas_id = str(cast.canvas.id)
+    ws = Socket(f"/ws/canvases/{canvas_id}/sync", [
+        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
+        (b"cookie", f"sessionid={cast.sessions['owner']}".encode())])
+    assert await ws.connect()
+    await ws.receive_from()
+    replica = replicas.open_replicas()[canvas_id]
+    failed = asyncio.Event()
+
+    async def checkpoint_that_fails_once(pause=None) -> None:
+        if not failed.is_set():
+            failed.set()
+            raise RuntimeError("a checkpoint that failed")
+
+    monkeypatch.setattr(replica, "_maybe_checkpoint", checkpoint_that_fails_once)
+    replica._poke.set()
+    await asyncio.wait_for(failed.wait(), 10)
+    await sync_to_async(other_process_update)(canvas_id, "Found after the failed round. ")
+    replica._poke.set()
+    for _ in range(250):
+        if "Found after" in str(replica.doc.get("content", type=Text)):
+            break
+        await asyncio.sleep(0.02)
+    assert "Found after the failed round." in str(replica.doc.get("content", type=Text))
+    await ws.disconnect()
