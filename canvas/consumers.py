@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -16,6 +17,8 @@ from .access import membership_for
 from .assistant import queue
 from .assistant.turns import reap_stale_turns
 from .models import Role
+
+logger = logging.getLogger(__name__)
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -42,7 +45,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         interval = max(1.0, settings.CANVAS_TURN_STALE_AFTER / 3)
         while True:
             await asyncio.sleep(interval)
-            await database_sync_to_async(reap_stale_turns)(self.canvas_id)
+            try:
+                await database_sync_to_async(reap_stale_turns)(self.canvas_id)
+            except Exception:  # the database is away: look again next time, do not stop
+                logger.warning("reaping stale turns of %s failed", self.canvas_id,
+                               exc_info=True)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "reaper"):
