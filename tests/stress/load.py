@@ -194,7 +194,7 @@ class Editor:
         return {"connected": self.client.connected, "code": self.client.close_code,
                 "synced": self.client.synced.is_set(), "typed": self.typed,
                 "own": text.count(self.letter), "length": len(text),
-                "errors": self.client.errors[-2:]}
+                "errors": self.client.errors[-2:], "text": text}
 
     def _count_errors(self) -> None:
         errors = self.client.errors

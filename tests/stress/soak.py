@@ -240,8 +240,13 @@ class Soak:
                  f"{state['connected']} connected, stored length {len(stored)}")
         for letter, editor in state["editors"].items():
             in_stored = stored.count(letter)
+            text = editor.pop("text")
             if editor["typed"] != in_stored or not editor["connected"]:
                 progress(f"  {letter}: {editor}, in stored {in_stored}")
+            if text != stored:  # what this editor's text lacks or has more of than stored
+                differs = {x: text.count(x) - stored.count(x) for x in set(text + stored)
+                           if text.count(x) != stored.count(x)}
+                progress(f"  {letter}'s text differs from the stored one by {differs}")
 
     def missing_markers(self, texts: dict[str, str]) -> list[str]:
         """Markers of turns that finished with an edit but are not in their canvas."""
