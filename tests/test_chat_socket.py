@@ -26,9 +26,7 @@ async def test_reaping_goes_on_after_the_database_was_away(cast, settings, monke
             raise OperationalError("connection refused")
 
     monkeypatch.setattr(canvas.consumers, "reap_stale_turns", reap)
-    socket = Socket(f"/ws/canvases/{cast.canvas.id}/chat", [
-        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
-        (b"cookie", f"sessionid={cast.sessions['owner']}".encode())])
+    socket = Socket.of_canvas(cast.canvas.id, cast.sessions["owner"], "chat")
     assert await socket.connect()
     for _ in range(60):
         if len(looks) >= 3:

@@ -80,6 +80,13 @@ class Socket(ApplicationCommunicator):
             "query_string": b"", "scheme": "ws", "subprotocols": [],
             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)})
 
+    @classmethod
+    def of_canvas(cls, canvas_id, session: str, endpoint: str = "sync") -> Socket:
+        """A canvas's ``sync`` or ``chat`` socket, opened by ``session``'s browser."""
+        return cls(f"/ws/canvases/{canvas_id}/{endpoint}", [
+            (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
+            (b"cookie", f"sessionid={session}".encode())])
+
     async def connect(self) -> bool:
         await self.send_input({"type": "websocket.connect"})
         return (await self.receive_output(5))["type"] == "websocket.accept"

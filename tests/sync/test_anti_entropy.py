@@ -19,6 +19,14 @@ from tests.sync.helpers import Socket
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
+async def open_replica(cast) -> tuple[Socket, replicas.Replica]:
+    """The owner's sync socket, open, and the replica it loaded."""
+    ws = Socket.of_canvas(cast.canvas.id, cast.sessions["owner"])
+    assert await ws.connect()
+    await ws.receive_from()  # the server's step 1: the replica is loaded
+    return ws, replicas.open_replicas()[str(cast.canvas.id)]
+
+
 def other_process_update(canvas_id: str, text: str) -> None:
     """An update another process logged, whose layer message never arrived."""
     doc = persistence.load_doc(canvas_id)
@@ -29,12 +37,7 @@ def other_process_update(canvas_id: str, text: str) -> None:
 
 async def test_a_row_the_layer_lost_is_found_after_this_replica_wrote_and_time_passed(cast):
     canvas_id = str(cast.canvas.id)
-    ws = Socket(f"/ws/canvases/{canvas_id}/sync", [
-        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
-        (b"cookie", f"sessionid={cast.sessions['owner']}".encode())])
-    assert await ws.connect()
-    await ws.receive_from()  # the server's step 1: the replica is loaded
-    replica = replicas.open_replicas()[canvas_id]
+    ws, replica = await open_replica(cast)
 
     # Another process logs a row; its layer message is lost (nothing tells this replica).
     await sync_to_async(other_process_update)(canvas_id, "Lost on the way. ")
@@ -68,12 +71,10 @@ async def test_changes_a_failed_write_could_not_store_are_stored_after_the_resyn
     from collab.protocol import Outer, SyncStep, parse_frame, sync_step2
 
     canvas_id = str(cast.canvas.id)
-    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
-               (b"cookie", f"sessionid={cast.sessions['owner']}".encode())]
     mine = Doc()  # the browser's document: it keeps what it typed until the server has it
 
     async def connect() -> Socket:
-        ws = Socket(f"/ws/canvases/{canvas_id}/sync", headers)
+        ws = Socket.of_canvas(canvas_id, cast.sessions["owner"])
         assert await ws.connect()
         step1 = parse_frame(await ws.receive_from())
         assert (step1.outer, step1.step) == (Outer.SYNC, SyncStep.STEP1)
@@ -111,12 +112,7 @@ async def test_the_poll_applies_each_row_once_and_never_the_replicas_own(cast, m
     """Re-reading recent rows finds late commits; applying the ones this replica wrote or
     already read again would only cost its event loop (every keystroke's p99 under load)."""
     canvas_id = str(cast.canvas.id)
-    ws = Socket(f"/ws/canvases/{canvas_id}/sync", [
-        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
-        (b"cookie", f"sessionid={cast.sessions['owner']}".encode())])
-    assert await ws.connect()
-    await ws.receive_from()
-    replica = replicas.open_replicas()[canvas_id]
+    ws, replica = await open_replica(cast)
     applied: list[bytes] = []
     real_apply = replica._apply_remote
 
@@ -168,12 +164,7 @@ async def test_a_poll_round_that_fails_does_not_end_the_polling(cast, monkeypatc
     """The poll heals lost layer messages and rejoins a restarted layer: an error in one
     round (here its checkpoint) used to end the replica's poll task silently, for good."""
     canvas_id = str(cast.canvas.id)
-    ws = Socket(f"/ws/canvases/{canvas_id}/sync", [
-        (b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
-        (b"cookie", f"sessionid={cast.sessions['owner']}".encode())])
-    assert await ws.connect()
-    await ws.receive_from()
-    replica = replicas.open_replicas()[canvas_id]
+    ws, replica = await open_replica(cast)
     failed = asyncio.Event()
 
     async def checkpoint_that_fails_once(pause=None) -> None:
