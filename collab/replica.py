@@ -461,18 +461,24 @@ class Replica:
                            exc_info=True)
 
     async def _poll_log(self) -> None:
-        while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                # On the process's shared clock: the replicas' looks go out as one query.
-                await asyncio.wait_for(self._poke.wait(),
+        try:
+            while True:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    # On the process's shared clock: the replicas' looks go out as one query.
+                    await asyncio.wait_for(self._poke.wait(),
                                            log_poll.until_next_tick(RESYNC_INTERVAL))
-            self._poke.clear()
-            try:
-                await self._poll_once()
-            except Exception:
-                # The poll is what heals a lost layer message and rejoins a restarted layer:
-                # a round that fails must not end it (it would end silently, for good).
-                logger.exception("log poll of %s failed", self.canvas_id)
+                self._poke.clear()
+                try:
+                    await self._poll_once()
+                except Exception:
+                    # The poll heals lost layer messages and rejoins a restarted layer: a
+                    # round that fails must not end it (it would end silently, for good).
+                    logger.exception("log poll of %s failed", self.canvas_id)
+        except BaseException:
+            if not self.closed:  # not stopped by us: a stray cancellation, say so
+                logger.exception("log poll of %s ended while the replica is open",
+                                 self.canvas_id)
+            raise
 
     async def _poll_once(self) -> None:
         """One look at the log: apply what this replica missed, then the housekeeping that
