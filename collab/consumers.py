@@ -227,14 +227,19 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
             elif not self.can_comment:
                 if frame.step == SyncStep.UPDATE or replica.would_change(frame.payload):
                     await self.send(bytes_data=permission_denied(READ_ONLY_MESSAGE))
-            elif not self.can_edit and replica.would_change(frame.payload, ignoring=COMMENTABLE):
-                # A commenter's whole update is refused when any of it touches the text.
-                await self.send(bytes_data=permission_denied(COMMENT_ONLY_MESSAGE))
             else:
+                resync = frame.step == SyncStep.STEP2
+                update = frame.payload
+                if not self.can_edit:
+                    if resync:  # others' text it kept from before a crash is not its to write
+                        update = await replica.without_others(update, self.origin)
+                    if replica.would_change(update, ignoring=COMMENTABLE):
+                        # A commenter's whole update is refused when any of it touches the text.
+                        await self.send(bytes_data=permission_denied(COMMENT_ONLY_MESSAGE))
+                        return
                 try:
-                    await replica.receive_update(frame.payload, self.origin, self.user_id,
-                                                 self.writer,
-                                                 resync=frame.step == SyncStep.STEP2)
+                    await replica.receive_update(update, self.origin, self.user_id,
+                                                 self.writer, resync=resync)
                 except replicas.DocumentTooLarge:
                     await self.send(bytes_data=permission_denied(TOO_LARGE_MESSAGE))
                 except replicas.ForeignWriter:

@@ -33,7 +33,13 @@ from .parked_doc import ParkedDoc
 from .presence import Presence
 from .protocol import AwarenessEntry, awareness_frame, sync_update
 from .seen_rows import SeenRows
-from .yjs_positions import EMPTY_UPDATE, new_writers, read_state_vector, writer_clients
+from .yjs_positions import (
+    EMPTY_UPDATE,
+    new_writers,
+    read_state_vector,
+    without_clients,
+    writer_clients,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -307,10 +313,7 @@ class Replica:
             writers = new_writers(update, read_state_vector(self.document.state_vector()))
         except (ValueError, IndexError) as exc:
             raise InvalidUpdate(f"unreadable update: {exc}") from exc
-        unknown = writers - self.origins.keys()
-        if unknown:
-            self.origins.update(await database_sync_to_async(persistence.client_origins)(
-                self.canvas_id, unknown))
+        await self._learn_origins(writers)
         foreign = {client for client in writers if self.origins.get(client, origin) != origin}
         if foreign and not resync:
             raise ForeignWriter(min(foreign))
@@ -318,6 +321,32 @@ class Replica:
             logger.info("%s restored changes of %s on %s", origin,
                         sorted({self.origins[c] for c in foreign}), self.canvas_id)
         return writers - foreign
+
+    async def _learn_origins(self, clients: set[int]) -> None:
+        """Look up who writes under the client ids this replica has not met (another process
+        may have recorded them)."""
+        unknown = clients - self.origins.keys()
+        if unknown:
+            self.origins.update(await database_sync_to_async(persistence.client_origins)(
+                self.canvas_id, unknown))
+
+    async def without_others(self, update: bytes, origin: str) -> bytes:
+        """``update`` less what it writes under client ids that belong to someone else. A
+        commenter's resync may hold an editor's text that a crashed replica relayed and never
+        stored: a commenter may not write text, so it is left for those who may (the editor
+        or a co-editor restores it), and the commenter's own comments go in meanwhile."""
+        try:
+            clients = writer_clients(update)
+        except (ValueError, IndexError) as exc:
+            raise InvalidUpdate(f"unreadable update: {exc}") from exc
+        await self._learn_origins(clients)
+        others = {client for client in clients if self.origins.get(client, origin) != origin}
+        try:
+            return without_clients(update, others)
+        except BaseException as exc:  # pycrdt panics are BaseExceptions
+            if _is_fatal(exc):
+                raise
+            raise InvalidUpdate(f"unreadable update: {exc}") from exc
 
     async def _store(self, runs: list[Run]) -> None:
         # The seqs are not taken into max_seq: rows of other processes may sit below them,

@@ -15,7 +15,7 @@ import bisect
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pycrdt import Assoc, Doc, StickyIndex, Text
+from pycrdt import Assoc, Doc, StickyIndex, Text, get_update
 
 from .protocol import write_var_uint as _uint
 
@@ -154,6 +154,20 @@ def new_writers(update: bytes, state_vector: dict[int, int]) -> set[int]:
     return {client for client, blocks in blocks_of_update(update).items()
             if any(b.kind != "skip" and b.clock + b.length > state_vector.get(client, 0)
                    for b in blocks)}
+
+
+#: Past any clock a client reaches (Yrs counts clocks in 32 bits).
+_PAST_EVERY_CLOCK = 2**32 - 1
+
+
+def without_clients(update: bytes, clients: set[int]) -> bytes:
+    """``update`` less every struct written under ``clients`` (its delete set stays whole):
+    cut by Yrs, as for a peer that has everything those clients ever wrote."""
+    if not clients:
+        return update
+    state = _uint(len(clients)) + b"".join(_uint(c) + _uint(_PAST_EVERY_CLOCK)
+                                           for c in sorted(clients))
+    return get_update(update, state)
 
 
 def reaches_past(rest: bytes, state_vector: bytes) -> bool:

@@ -17,7 +17,7 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
-from pycrdt import Doc, Text
+from pycrdt import Doc, Map, Text
 
 from collab import persistence
 from collab.client import SyncClient
@@ -136,4 +136,45 @@ async def test_an_update_under_someone_elses_client_id_is_still_refused_outside_
     assert bob.errors and "another participant's identity" in bob.errors[-1]
     assert await stored_text(canvas_id) == "Alice wrote this."
     for c in (alice, bob):
+        await c.close()
+
+
+async def test_a_commenters_resync_brings_its_comments_and_leaves_others_text_to_editors(
+        cast, asgi_server_factory):
+    """A commenter's answer may hold an editor's text lost in the crash: a commenter may not
+    write text, so that part waits for someone who may; the comments go in, unrefused."""
+    from tests.sync.test_comment_rights import comment
+
+    server = await sync_to_async(asgi_server_factory)()
+    url, canvas_id = cast.url(server.url), str(cast.canvas.id)
+    alice = await SyncClient(url, cast.sessions["owner"], name="alice").connect()
+    carol = await SyncClient(url, cast.sessions["commenter"], name="carol").connect()
+    alice.insert(0, "Opening hours: nine to five.")
+    await converge([alice, carol], canvas_id)
+
+    with HeldLog():
+        alice.insert(len(alice.get_text()), " Closed on Sundays.")
+        await wait_for(carol, "Closed on Sundays.")  # relayed to carol, not stored
+        await sync_to_async(server.stop)(kill=True)
+    await carol.drop()
+    carol.doc.get("comments", type=Map)["c1"] = comment("carol", "Which holidays?",
+                                                        userId=cast.commenter.pk)
+    await sync_to_async(server.start)()
+    await carol.connect()
+    for _ in range(100):
+        if "c1" in (await sync_to_async(persistence.load_doc)(canvas_id)).get(
+                "comments", type=Map):
+            break
+        await asyncio.sleep(0.05)
+    stored = await sync_to_async(persistence.load_doc)(canvas_id)
+    assert stored.get("comments", type=Map)["c1"]["body"] == "Which holidays?"
+    assert carol.errors == []
+    assert await stored_text(canvas_id) == "Opening hours: nine to five."
+
+    # Alice comes back with her sentence: now it is stored, and carol has everything.
+    await alice.drop()
+    await alice.connect()
+    await converge([alice, carol], canvas_id)
+    assert await stored_text(canvas_id) == "Opening hours: nine to five. Closed on Sundays."
+    for c in (alice, carol):
         await c.close()

@@ -84,3 +84,26 @@ def test_positions_follow_their_characters_as_text_moves():
     positions.insert(text, 0, "新しい 😀 prefix ")
     now = str(text)
     assert now[decode_sticky(text, start):decode_sticky(text, end)] == "café"
+
+
+def test_without_clients_cuts_their_structs_and_keeps_the_rest_and_the_delete_set():
+    from collab.yjs_positions import read_state_vector, without_clients
+
+    alice, bob = Doc(client_id=11), Doc(client_id=22)
+    alice.get("content", type=Text).insert(0, "Alice's line. ")
+    bob.apply_update(alice.get_update())
+    bob.get("content", type=Text).insert(14, "Bob's line.")
+    alice.apply_update(bob.get_update())
+    alice.get("content", type=Text).insert(0, "Alice again. ")
+    del bob.get("content", type=Text)[0:8]  # bob deletes "Alice's "
+    bob.apply_update(alice.get_update())
+    everything = bob.get_update()
+
+    only_bob = Doc()
+    only_bob.apply_update(without_clients(everything, {11}))
+    # Bob's structs wait for alice's (his line follows hers); nothing of alice's is there.
+    assert str(only_bob.get("content", type=Text)) == ""
+    assert read_state_vector(only_bob.get_state()) == {}
+    only_bob.apply_update(alice.get_update())  # alice's own answer brings hers
+    assert str(only_bob.get("content", type=Text)) == str(bob.get("content", type=Text))
+    assert without_clients(everything, set()) == everything
