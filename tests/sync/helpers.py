@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 from asgiref.testing import ApplicationCommunicator
 from django.test import Client
@@ -38,6 +39,16 @@ def _load_text_and_close(canvas_id: str) -> str:
 async def stored_text(canvas_id) -> str:
     """The canvas text as a fresh load from the database gives it."""
     return await asyncio.to_thread(_load_text_and_close, str(canvas_id))
+
+
+async def eventually(holds: Callable[[], object], timeout: float = 10) -> bool:
+    """Whether ``holds()`` comes true within ``timeout`` seconds (looked at every 20 ms)."""
+    deadline = time.monotonic() + timeout
+    while not holds():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 async def converge(clients: list[SyncClient], canvas_id, timeout: float = 20) -> str:

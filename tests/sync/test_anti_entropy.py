@@ -14,7 +14,7 @@ from collab import persistence
 from collab import replica as replicas
 from collab.models import DocUpdate
 from collab.protocol import sync_update
-from tests.sync.helpers import Socket
+from tests.sync.helpers import Socket, eventually
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +25,11 @@ async def open_replica(cast) -> tuple[Socket, replicas.Replica]:
     assert await ws.connect()
     await ws.receive_from()  # the server's step 1: the replica is loaded
     return ws, replicas.open_replicas()[str(cast.canvas.id)]
+
+
+def shown(replica: replicas.Replica) -> str:
+    """The text the replica holds (and shows its connections)."""
+    return str(replica.doc.get("content", type=Text))
 
 
 def other_process_update(canvas_id: str, text: str) -> None:
@@ -47,20 +52,14 @@ async def test_a_row_the_layer_lost_is_found_after_this_replica_wrote_and_time_p
     before = mine.get_state()
     mine.get("content", type=Text).insert(0, "Mine. ")
     await ws.send_to(sync_update(mine.get_update(before)))
-    for _ in range(100):
-        if "Mine." in str(replica.doc.get("content", type=Text)):
-            break
-        await asyncio.sleep(0.02)
+    await eventually(lambda: "Mine." in shown(replica), timeout=2)
     await replica.flush()
     # ...and its event loop is so busy that it looks again only long after both were made.
     await sync_to_async(DocUpdate.objects.filter(canvas_id=canvas_id).update)(
         created=timezone.now() - timedelta(minutes=5))
     replica._poke.set()
-    for _ in range(150):
-        if "Lost on the way." in str(replica.doc.get("content", type=Text)):
-            break
-        await asyncio.sleep(0.02)
-    assert "Lost on the way." in str(replica.doc.get("content", type=Text))
+    await eventually(lambda: "Lost on the way." in shown(replica), timeout=3)
+    assert "Lost on the way." in shown(replica)
     await ws.disconnect()
 
 
@@ -126,23 +125,18 @@ async def test_the_poll_applies_each_row_once_and_never_the_replicas_own(cast, m
         before = mine.get_state()
         mine.get("content", type=Text).insert(0, word)
         await ws.send_to(sync_update(mine.get_update(before)))
-        for _ in range(500):  # sent is not yet received: flush only once the replica has it
-            if word in str(replica.doc.get("content", type=Text)):
-                break
-            await asyncio.sleep(0.01)
+        # Sent is not yet received: flush only once the replica has it.
+        await eventually(lambda word=word: word in shown(replica), timeout=5)
         await replica.flush()  # stored, and known to the replica as its own rows
     await sync_to_async(other_process_update)(canvas_id, "From elsewhere. ")
 
     for _ in range(3):  # three polls, all within the late-commit window
         looked_at = replica._looked_at
         replica._poke.set()
-        for _ in range(500):  # a poll ends by noting when it looked
-            await asyncio.sleep(0.01)
-            if replica._looked_at != looked_at:
-                break
-        assert replica._looked_at != looked_at
+        # A poll ends by noting when it looked.
+        assert await eventually(lambda seen=looked_at: replica._looked_at != seen, timeout=5)
     assert len(applied) == 1, "only the other process's row, once"
-    text = str(replica.doc.get("content", type=Text))
+    text = shown(replica)
     assert "From elsewhere. " in text and "Three. Two. One. " in text
     await ws.disconnect()
 
@@ -177,9 +171,6 @@ async def test_a_poll_round_that_fails_does_not_end_the_polling(cast, monkeypatc
     await asyncio.wait_for(failed.wait(), 10)
     await sync_to_async(other_process_update)(canvas_id, "Found after the failed round. ")
     replica._poke.set()
-    for _ in range(250):
-        if "Found after" in str(replica.doc.get("content", type=Text)):
-            break
-        await asyncio.sleep(0.02)
-    assert "Found after the failed round." in str(replica.doc.get("content", type=Text))
+    await eventually(lambda: "Found after" in shown(replica), timeout=5)
+    assert "Found after the failed round." in shown(replica)
     await ws.disconnect()

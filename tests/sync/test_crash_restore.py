@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -23,7 +22,7 @@ from collab import persistence
 from collab.client import SyncClient
 from collab.protocol import sync_update
 from collab.yjs_positions import blocks_of
-from tests.sync.helpers import converge, stored_text
+from tests.sync.helpers import converge, eventually, stored_text
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -75,10 +74,8 @@ def writers_of(canvas_id: str, piece: str) -> set[int]:
 
 
 async def wait_for(client: SyncClient, piece: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while piece not in client.get_text():
-        assert time.monotonic() < deadline, f"{piece!r} never reached {client.name}"
-        await asyncio.sleep(0.02)
+    assert await eventually(lambda: piece in client.get_text(), timeout), \
+        f"{piece!r} never reached {client.name}"
 
 
 async def test_a_change_relayed_then_lost_in_a_crash_is_restored_by_its_receiver(
