@@ -313,8 +313,7 @@ class Replica:
             writers = new_writers(update, read_state_vector(self.document.state_vector()))
         except (ValueError, IndexError) as exc:
             raise InvalidUpdate(f"unreadable update: {exc}") from exc
-        await self._learn_origins(writers)
-        foreign = {client for client in writers if self.origins.get(client, origin) != origin}
+        foreign = await self._others(writers, origin)
         if foreign and not resync:
             raise ForeignWriter(min(foreign))
         if foreign:
@@ -322,13 +321,15 @@ class Replica:
                         sorted({self.origins[c] for c in foreign}), self.canvas_id)
         return writers - foreign
 
-    async def _learn_origins(self, clients: set[int]) -> None:
-        """Look up who writes under the client ids this replica has not met (another process
-        may have recorded them)."""
+    async def _others(self, clients: set[int], origin: str) -> set[int]:
+        """Those of ``clients`` that belong to someone other than ``origin`` (looked up for
+        the ids this replica has not met: another process may have recorded them; an id
+        nobody has recorded is ``origin``'s to claim)."""
         unknown = clients - self.origins.keys()
         if unknown:
             self.origins.update(await database_sync_to_async(persistence.client_origins)(
                 self.canvas_id, unknown))
+        return {client for client in clients if self.origins.get(client, origin) != origin}
 
     async def without_others(self, update: bytes, origin: str) -> bytes:
         """``update`` less what it writes under client ids that belong to someone else. A
@@ -339,8 +340,7 @@ class Replica:
             clients = writer_clients(update)
         except (ValueError, IndexError) as exc:
             raise InvalidUpdate(f"unreadable update: {exc}") from exc
-        await self._learn_origins(clients)
-        others = {client for client in clients if self.origins.get(client, origin) != origin}
+        others = await self._others(clients, origin)
         try:
             return without_clients(update, others)
         except BaseException as exc:  # pycrdt panics are BaseExceptions
