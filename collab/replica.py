@@ -33,6 +33,7 @@ from .parked_doc import ParkedDoc
 from .presence import Presence
 from .protocol import AwarenessEntry, awareness_frame, sync_update
 from .seen_rows import SeenRows
+from .waiting_updates import builds_on_missing
 from .yjs_positions import (
     EMPTY_UPDATE,
     new_writers,
@@ -104,6 +105,8 @@ class Replica:
         self.group = relay.group_name(self.canvas_id)
         self.layer = get_channel_layer()
         self._captured: list[bytes] = []
+        # Changes of connections' held updates that another update released (see _apply).
+        self._released: list[tuple[bytes, str]] = []
         # What a connection's update did to the comments, so their authors can be stamped.
         self._comment_changes: dict[str, dict] | None = None
         # Decoded while people change it, parked as its encoded state when they do not.
@@ -216,15 +219,50 @@ class Replica:
         if self._comment_changes is not None:
             self._comment_changes.update(event.keys)
 
-    def _apply(self, update: bytes, writer: Writer | None = None) -> bytes | None:
+    def _apply(self, update: bytes, writer: Writer | None = None,
+               origin: str | None = None) -> bytes | None:
         """Apply an update; return what it changed, as an update, or None. A connection's
-        update (``writer``) comes with its comment corrections, as one change."""
+        update (``writer``, from ``origin``) comes with its comment corrections, as one
+        change. An update that arrives before what it builds on is held back, and applied
+        (as its writer's) with the update that brings the last of that: what it changes is
+        part of this update's change, unless it is another connection's, which goes to
+        ``_released`` to be stored as theirs."""
         if self.document.parked:
             try:  # a keystroke in the text: taken by the parked document as it is
                 return self.document.take(update)
             except Unsure:
                 pass  # a change that must be applied decoded (and checked)
         was_parked = self.document.parked
+        try:
+            if self.document.hold(update, (writer, origin)):  # decoding the document for it
+                return None
+        except BaseException as exc:  # pycrdt raises panics, which are BaseExceptions
+            if _is_fatal(exc):
+                raise
+            raise InvalidUpdate(str(exc) or exc.__class__.__name__) from exc
+        changes = self._apply_decoded(update, writer)
+        progressed = bool(changes)
+        while progressed and (ready := self.document.release()):
+            progressed = False
+            for held, (held_writer, held_origin) in ready:
+                try:
+                    released = self._apply_decoded(held, held_writer)
+                except InvalidUpdate:  # its sender was told nothing: it seemed fine then
+                    logger.warning("invalid held update dropped for %s", self.canvas_id)
+                    continue
+                progressed = progressed or bool(released)
+                if held_origin is None or held_origin == origin:
+                    changes += released
+                else:
+                    self._released += [(change, held_origin) for change in released]
+        if was_parked:
+            self.document.settle_after_decoding(settings.COLLAB_PARK_AFTER)
+        return changes[0] if len(changes) == 1 else (None if not changes else
+                                                      self._merge(changes))
+
+    def _apply_decoded(self, update: bytes, writer: Writer | None) -> list[bytes]:
+        """Apply an update whose dependencies the decoded document has; return what it
+        changed, as updates (its own, then its comment corrections)."""
         doc = self.doc
         self._captured.clear()
         self._comment_changes = {} if writer is not None else None
@@ -242,10 +280,7 @@ class Replica:
         changes = [u for u in self._captured if u != EMPTY_UPDATE]
         self._captured.clear()
         self.document.applied(update, changed=bool(changes))
-        if was_parked:
-            self.document.settle_after_decoding(settings.COLLAB_PARK_AFTER)
-        return changes[0] if len(changes) == 1 else (None if not changes else
-                                                      self._merge(changes))
+        return changes
 
     @staticmethod
     def _merge(changes: list[bytes]) -> bytes:
@@ -255,11 +290,15 @@ class Replica:
 
     def would_change(self, update: bytes, ignoring: frozenset[str] = frozenset()) -> bool:
         """Whether applying ``update`` would change the document, other than the shared types
-        named in ``ignoring`` (without applying it). A type the update creates counts."""
+        named in ``ignoring`` (without applying it). A type the update creates counts, and
+        so does an update that builds on what is not here yet: what it changes cannot be
+        known before that arrives (it is held back until then, see _apply)."""
         probe = Doc()
         changed: list[bytes] = []
         try:
             probe.apply_update(self.document.encoded())
+            if builds_on_missing(update, probe.get_state()):
+                return True
             existing = set(probe.keys())
             # Kept referenced: pycrdt drops a subscription whose handle is collected.
             subscriptions = [probe.get(name, type=kind).observe_deep(
@@ -283,11 +322,13 @@ class Replica:
         the connection's answer to our SyncStep1, which may restore others' changes (see
         _check_writers)."""
         writers = await self._check_writers(update, origin, resync)
-        if self.size + len(update) > settings.COLLAB_MAX_DOC and self.would_change(update):
+        if self.size + self.document.held_bytes + len(update) > settings.COLLAB_MAX_DOC \
+                and self.would_change(update):
             raise DocumentTooLarge
-        change = self._apply(update, writer)
+        change = self._apply(update, writer, origin)
         for client in writers:
             self.origins.setdefault(client, origin)
+        await self._store_released()
         if change is None:
             return
         self._edited_at = time.monotonic()
@@ -295,6 +336,14 @@ class Replica:
         self.size += len(change)
         await self.outbox.put(change, origin)
         await self.outbox.backpressure()
+
+    async def _store_released(self) -> None:
+        """Relay and store, as theirs, what other connections' held updates changed when
+        the update just applied released them (a remote one, or another connection's)."""
+        released, self._released = self._released, []
+        for change, origin in released:
+            self.size += len(change)
+            await self.outbox.put(change, origin)
 
     async def _check_writers(self, update: bytes, origin: str, resync: bool = False) -> set[int]:
         """The client ids ``update`` writes new content under as ``origin``; ForeignWriter
@@ -469,6 +518,8 @@ class Replica:
         except InvalidUpdate:
             logger.warning("invalid update relayed for %s", self.canvas_id)
             return False
+        finally:
+            await self._store_released()
         if change is None:
             return False
         self.size += len(change)

@@ -185,6 +185,119 @@ def reaches_past(rest: bytes, state_vector: bytes) -> bool:
                for client, ranges in deleted.items() for clock, length in ranges)
 
 
+class Keystroke(NamedTuple):
+    """What a keystroke's update writes and needs: one string (or deleted run) and no
+    deletions, or deletions alone (a backspace)."""
+
+    client: int | None  # the writer of its string; None for deletions alone
+    end: int  # that client's clock after it
+    needs: dict[int, int]  # as ``dependencies`` says
+
+
+#: Deletions alone with more ranges than this are read the general way.
+_KEYSTROKE_RANGES = 16
+
+
+def keystroke(update: bytes) -> Keystroke | None:
+    """``update`` read fast when it is a keystroke (the common update, read on every one a
+    busy document takes); None for any other update, or bytes that are not one."""
+    r = _Reader(bytes(update))
+    try:
+        if update[:1] == b"\x00":
+            return _deletions_alone(r)
+        if update[:2] != b"\x01\x01" or update[-1:] != b"\x00":
+            return None
+        r.pos = 2
+        client, clock = r.uint(), r.uint()
+        info = r.byte()
+        needs: dict[int, int] = {client: clock} if clock else {}
+        for present in (info & 0x80, info & 0x40):  # its origin, its right origin
+            if present:
+                other, at = r.uint(), r.uint()
+                if needs.get(other, 0) <= at:
+                    needs[other] = at + 1
+        if not info & 0xC0:
+            if r.uint() != 1 or info & 0x20:  # in a nested type, or a map's: read generally
+                return None
+            r.buf()  # the root's name
+        ref = info & 0x1F
+        if ref == CONTENT_STRING:
+            text = r.buf()
+            length = len(text) if text.isascii() else _u16(text.decode("utf-8", "replace"))
+        elif ref == CONTENT_DELETED:
+            length = r.uint()
+        else:
+            return None
+    except (ValueError, IndexError):
+        return None
+    if r.pos != len(update) - 1:  # more than one struct after all
+        return None
+    return Keystroke(client, clock + length, needs)
+
+
+def _deletions_alone(r: _Reader) -> Keystroke | None:
+    r.uint()
+    needs: dict[int, int] = {}
+    ranges = 0
+    for _ in range(r.uint()):
+        client = r.uint()
+        count = r.uint()
+        ranges += count
+        if ranges > _KEYSTROKE_RANGES:
+            return None
+        for _ in range(count):
+            clock, length = r.uint(), r.uint()
+            if length and needs.get(client, 0) < clock + length:
+                needs[client] = clock + length
+    if r.pos != len(r.data):
+        return None
+    return Keystroke(None, 0, needs)
+
+
+def dependencies(rest: bytes) -> dict[int, int]:
+    """What ``rest``, an update cut to a document's state, waits for: client → the clock
+    that client's entry in the document's state vector must reach before every struct and
+    deletion of ``rest`` can integrate (its own items not counted: they come with it).
+
+    Raises ValueError (or IndexError) for bytes that are not a v1 update."""
+    structs, deleted, _ = read_structs(rest)
+    carried: dict[int, list[tuple[int, int]]] = {}
+    for s in structs:
+        if s.ref != SKIP:
+            carried.setdefault(s.client, []).append((s.clock, s.clock + s.length))
+
+    def carrier(client: int, clock: int) -> tuple[int, int] | None:
+        return next(((start, end) for start, end in carried.get(client, ())
+                     if start <= clock < end), None)
+
+    def carries(client: int, clock: int) -> bool:
+        return carrier(client, clock) is not None
+
+    needs: dict[int, int] = {}
+
+    def need(client: int, clock: int) -> None:  # item (client, clock) must be there
+        if not carries(client, clock) and needs.get(client, 0) <= clock:
+            needs[client] = clock + 1
+
+    for s in structs:
+        if s.ref == SKIP:
+            continue
+        if s.clock:
+            need(s.client, s.clock - 1)  # a client's structs integrate in clock order
+        for item in (s.origin, s.right_origin,
+                     s.parent if isinstance(s.parent, tuple) else None):
+            if item is not None:
+                need(*item)
+    for client, ranges in deleted.items():
+        for clock, length in ranges:  # the last deleted item it does not carry
+            at = clock + length - 1
+            while at >= clock and (span := carrier(client, at)) is not None:
+                at = span[0] - 1
+            if at >= clock:
+                need(client, at)
+    return needs
+
+
 def blocks_of_update(update: bytes) -> dict[int, list[Block]]:
     """The blocks a v1 update carries, per client, sorted by clock."""
     return _read_update(update)[0]

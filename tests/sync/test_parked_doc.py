@@ -61,7 +61,8 @@ def test_a_parked_document_answers_the_sync_protocol_as_the_decoded_one_did():
         midway.apply_update(update)
     decoded_state = parked.state_vector()
 
-    assert parked.park() and parked.parked
+    parked.park()
+    assert parked.parked
     assert parked.state_vector() == decoded_state
     for peer in (Doc(), midway):  # a new peer, and one that has half of it
         peer.apply_update(parked.diff(peer.get_state()))
@@ -103,36 +104,45 @@ def test_the_next_change_decodes_it_with_its_writer_id_and_observers():
     assert text_of(peer) == "before after"
 
 
-def test_structs_waiting_for_their_dependencies_survive_parking():
+def test_updates_that_arrive_before_what_they_build_on_are_held_through_parking():
     source, updates = typed("abcdefghijklmnop")
-    # A deletion of text the document has not received yet, and inserts that depend on
-    # updates still on their way: Yrs holds both as pending, outside the encoded state.
+    # A deletion of text the document has not received yet, and inserts that build on
+    # updates still on their way.
     early = Doc(client_id=12)
     early.apply_update(source.get_update())
     state = early.get_state()
     content = early.get("content", type=Text)
     del content[len(content) - 3:]
-    pending_delete = early.get_update(state)
+    early_delete = early.get_update(state)
 
     parked, _ = changes_seen()
-    never_parked = Doc()
     for update in updates[:4]:
+        assert not parked.hold(update, None)
         parked.doc.apply_update(update)
-        never_parked.apply_update(update)
-    for update in updates[8:] + [pending_delete]:
-        parked.doc.apply_update(update)
-        parked.applied(update, changed=False)
-        never_parked.apply_update(update)
-    assert len(text_of(parked.doc)) <= 4, "the rest waits for updates 4 to 7"
+    for index, update in enumerate(updates[8:] + [early_delete]):
+        assert parked.hold(update, index), "held back, not given to Yrs"
+    assert text_of(parked.doc) == text_of_updates(updates[:4])
+    assert parked.release() == [], "nothing they build on arrived"
 
-    assert parked.park()
-    for update in updates[4:8]:  # the missing updates arrive after parking
+    parked.park()
+    assert parked.parked, "held updates are outside the document: parking keeps them"
+    for update in updates[4:8]:  # what they build on arrives after parking
+        assert not parked.hold(update, None)
         parked.doc.apply_update(update)
-        never_parked.apply_update(update)
-    # What was pending integrates as in a document that never parked.
-    assert len(text_of(parked.doc)) > 4
-    assert text_of(parked.doc) == text_of(never_parked)
-    assert parked.doc.get_state() == never_parked.get_state()
+    contexts = []
+    while released := parked.release():  # each as the one before it is applied
+        for update, context in released:
+            parked.doc.apply_update(update)
+            contexts.append(context)
+    assert sorted(contexts) == list(range(len(updates) - 8 + 1)), "each once, with its context"
+    assert text_of(parked.doc) == text_of(source)[:-3]
+
+
+def text_of_updates(updates: list[bytes]) -> str:
+    doc = Doc()
+    for update in updates:
+        doc.apply_update(update)
+    return text_of(doc)
 
 
 def test_a_parked_or_closed_document_is_freed_with_its_observers():
@@ -147,17 +157,6 @@ def test_a_parked_or_closed_document_is_freed_with_its_observers():
     parked.close()
     gc.collect()
     assert decoded() is None
-
-
-def test_too_many_pending_updates_keep_it_decoded():
-    _, updates = typed("x" * 400)
-    parked, _ = changes_seen()
-    for update in updates[1:]:
-        parked.doc.apply_update(update)
-        parked.applied(update, changed=False)
-    assert not parked.park() and not parked.parked
-    parked.doc.apply_update(updates[0])
-    assert parked.park(), "once they applied, nothing waits any more"
 
 
 def socket(cast, who: str) -> Socket:
@@ -305,7 +304,7 @@ def test_parking_again_follows_the_changes_made_decoded_and_keeps_taking_keystro
         parked.take(comment)
     parked.doc.apply_update(comment)  # as the replica does: decoded for it, then parked
     parked.applied(comment, changed=True)
-    assert parked.park()
+    parked.park()
     assert parked._parked is followed, "the encoded form followed the change: not re-read"
     assert parked.take(write(writer, 0, "New. ")) is not None, "keystrokes still taken"
     assert followed._roots.root_of(5, len("Typed text. more")) == "comments"
