@@ -179,6 +179,15 @@ class ParkedDoc:
     def held_bytes(self) -> int:
         return self._waiting.bytes
 
+    @property
+    def held(self) -> int:
+        return len(self._waiting)
+
+    @property
+    def held_since(self) -> float | None:
+        """When the oldest update held back was (time.monotonic), if any is."""
+        return self._waiting.since
+
     def applied(self, update: bytes, changed: bool) -> None:
         """``update`` was just applied to the decoded document, its dependencies there:
         nothing of it may be left pending (parking would drop it). Checked except for a

@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 #: Seconds between reads of the log for updates the channel layer may have dropped.
 RESYNC_INTERVAL = 2.0
+#: An update held back this long waits for a row the poll will not bring (one folded into
+#: the compacted state before this replica read it, say): the log is then read whole.
+REREAD_AFTER = 3 * RESYNC_INTERVAL
 #: Fold the log into the canvas state after this many appended updates.
 COMPACT_EVERY = 2000
 #: Keep a replica this long after its last connection leaves (page reloads reuse it).
@@ -133,6 +136,7 @@ class Replica:
         self._last_editor: int | None = None
         self.origins: dict[int, str] = {}
         self._rejoined_at = 0.0
+        self._reread_at = -float("inf")  # the last time the log was read whole (_stuck)
         self._abandoning: asyncio.Task | None = None
         self._looked_at = timezone.now()  # the log poll's previous look (see _poll_log)
         # Rows written or read here, left out when the poll re-reads recent rows.
@@ -564,17 +568,23 @@ class Replica:
         """One look at the log: apply what this replica missed, then the housekeeping that
         rides on the poll's clock (checkpoints, parking)."""
         looked_at = timezone.now()
+        whole = self._stuck()
         try:
             # Late commits are looked for since the previous look, however long ago a busy
             # loop made it: a window counted from now alone let rows slip through for good.
-            missed = await log_poll.poller().look(
-                persistence.LogLook(self.canvas_id, self.max_seq, self._looked_at))
+            missed = await log_poll.poller().look(persistence.LogLook(
+                self.canvas_id, 0 if whole else self.max_seq, self._looked_at))
         except Exception:
             logger.warning("log poll failed for %s", self.canvas_id, exc_info=True)
             return
-        # Rows this replica wrote or read already, including those it stored while the
-        # poll read (on another thread), are left out.
-        missed = missed.without(self._seen_rows)
+        if whole:
+            self._reread_at = time.monotonic()
+            logger.info("%s read its log whole: %d updates were held back for %.0f s",
+                        self.canvas_id, self.document.held, whole)
+        else:
+            # Rows this replica wrote or read already, including those it stored while the
+            # poll read (on another thread), are left out.
+            missed = missed.without(self._seen_rows)
         news = False
         for update in missed.updates:
             news = await self._apply_remote(update) or news
@@ -585,6 +595,16 @@ class Replica:
             await self._rejoin_layer()
         await self._maybe_checkpoint()
         self.document.settle(settings.COLLAB_PARK_AFTER)
+
+    def _stuck(self) -> float:
+        """How long an update has been held back for a row that neither the layer nor the
+        poll brought, if long enough to read the log whole (at most every REREAD_AFTER);
+        else 0."""
+        since = self.document.held_since
+        now = time.monotonic()
+        if since is None or now - since < REREAD_AFTER or now - self._reread_at < REREAD_AFTER:
+            return 0.0
+        return now - since
 
     async def _maybe_checkpoint(self, pause: float | None = None) -> None:
         """A version after people paused editing (the history's checkpoints)."""

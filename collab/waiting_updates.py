@@ -18,7 +18,8 @@ structs). Yrs then only ever integrates in causal order, the path everyone uses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from pycrdt import get_update
@@ -50,6 +51,7 @@ class _Held(Generic[Context]):
     update: bytes
     needs: dict[int, int]  # client → the clock the document must reach first
     context: Context  # what applying it needs besides the bytes (who wrote it)
+    at: float = field(default_factory=time.monotonic)
 
 
 class WaitingUpdates(Generic[Context]):
@@ -61,6 +63,11 @@ class WaitingUpdates(Generic[Context]):
 
     def __len__(self) -> int:
         return len(self._held)
+
+    @property
+    def since(self) -> float | None:
+        """When the oldest update still held was held (time.monotonic)."""
+        return self._held[0].at if self._held else None
 
     def hold(self, update: bytes, needs: dict[int, int], clocks: dict[int, int],
              context: Context) -> bool:

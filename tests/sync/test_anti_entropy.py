@@ -174,3 +174,35 @@ async def test_a_poll_round_that_fails_does_not_end_the_polling(cast, monkeypatc
     await eventually(lambda: "Found after" in shown(replica), timeout=5)
     assert "Found after the failed round." in shown(replica)
     await ws.disconnect()
+
+
+def other_process_insert(canvas_id: str, after: str, text: str) -> int:
+    """Another process logs ``text`` typed right after ``after``; returns the row's seq."""
+    doc = persistence.load_doc(canvas_id)
+    before = doc.get_state()
+    content = doc.get("content", type=Text)
+    content.insert(str(content).index(after) + len(after), text)
+    persistence.append_updates(canvas_id, [(doc.get_update(before), "user:999")])
+    return DocUpdate.objects.filter(canvas_id=canvas_id).latest("seq").seq
+
+
+async def test_a_row_folded_away_before_the_poll_read_it_comes_from_the_whole_log(
+        cast, monkeypatch):
+    """A row committed late, past the poll's window, and folded into the compacted state
+    before the replica read it: the poll, asking only for what follows the state, never
+    brings it. What was typed after it is held back for it, and the log is read whole."""
+    monkeypatch.setattr(replicas, "REREAD_AFTER", 0.3)
+    canvas_id = str(cast.canvas.id)
+    ws, replica = await open_replica(cast)
+    seq = await sync_to_async(other_process_insert)(canvas_id, "", "Lost. ")
+    replica.max_seq = seq  # as if the poll had read a later row first
+    await sync_to_async(persistence.compact)(canvas_id)
+    await sync_to_async(other_process_insert)(canvas_id, "Lost. ", "Found.")
+
+    replica._poke.set()
+    assert await eventually(lambda: replica.document.held == 1, timeout=3), \
+        "the row typed after the lost one waits for it"
+    assert "Found." not in shown(replica)
+    assert await eventually(lambda: shown(replica) == "Lost. Found.", timeout=5)
+    assert replica.document.held == 0
+    await ws.disconnect()
