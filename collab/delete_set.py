@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from array import array
 
-from .protocol import write_var_uint
+from .lib0 import write_var_uint
 
 
 class DeleteSet:

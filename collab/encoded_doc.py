@@ -29,7 +29,7 @@ from pycrdt import Doc, get_update
 
 from .delete_set import DeleteSet, encode_delete_set
 from .item_roots import NESTED, ItemRoots
-from .protocol import write_var_uint
+from .lib0 import write_var_uint
 from .yjs_positions import (
     CONTENT_DELETED,
     CONTENT_STRING,

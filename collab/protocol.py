@@ -18,9 +18,13 @@ import json
 from dataclasses import dataclass
 from enum import IntEnum
 
-
-class ProtocolError(ValueError):
-    """The frame does not follow the protocol."""
+from .lib0 import (
+    ProtocolError,
+    Reader,
+    write_var_bytes,
+    write_var_string,
+    write_var_uint,
+)
 
 
 class Outer(IntEnum):
@@ -34,68 +38,6 @@ class SyncStep(IntEnum):
     STEP1 = 0
     STEP2 = 1
     UPDATE = 2
-
-
-MAX_VAR_UINT_BYTES = 8  # 53-bit integers fit in 8 bytes of 7 bits
-
-
-def write_var_uint(value: int) -> bytes:
-    if value < 0:
-        raise ValueError("varUint cannot be negative")
-    out = bytearray()
-    while value > 0x7F:
-        out.append(0x80 | (value & 0x7F))
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def write_var_bytes(data: bytes) -> bytes:
-    return write_var_uint(len(data)) + data
-
-
-def write_var_string(text: str) -> bytes:
-    """A string as lib0 writes it: its UTF-8 byte length, then the bytes."""
-    return write_var_bytes(text.encode("utf-8"))
-
-
-class Reader:
-    """Reads lib0-encoded values from a byte string, refusing to read past its end."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
-
-    def var_uint(self) -> int:
-        value = shift = 0
-        for _ in range(MAX_VAR_UINT_BYTES + 1):
-            if self.pos >= len(self.data):
-                raise ProtocolError("truncated varUint")
-            byte = self.data[self.pos]
-            self.pos += 1
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                return value
-            shift += 7
-        raise ProtocolError("varUint too long")
-
-    def var_bytes(self) -> bytes:
-        length = self.var_uint()
-        end = self.pos + length
-        if end > len(self.data):
-            raise ProtocolError(f"length {length} runs past the end of the frame")
-        chunk = self.data[self.pos:end]
-        self.pos = end
-        return chunk
-
-    def var_string(self) -> str:
-        try:
-            return self.var_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ProtocolError("string is not UTF-8") from exc
-
-    def done(self) -> bool:
-        return self.pos == len(self.data)
 
 
 @dataclass(frozen=True)

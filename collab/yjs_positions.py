@@ -17,94 +17,13 @@ from typing import NamedTuple
 
 from pycrdt import Assoc, Doc, StickyIndex, Text, get_update
 
-from .protocol import write_var_uint as _uint
+from .lib0 import Reader
+from .lib0 import write_var_int as _int
+from .lib0 import write_var_uint as _uint
 
 
 def _u16(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
-
-
-# --- lib0 encoding ------------------------------------------------------------------------
-
-
-class _Reader:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos = data, 0
-
-    def byte(self) -> int:
-        b = self.data[self.pos]
-        self.pos += 1
-        return b
-
-    def uint(self) -> int:
-        data, pos = self.data, self.pos
-        b = data[pos]
-        if b < 0x80:  # most numbers (lengths, small clocks) fit one byte
-            self.pos = pos + 1
-            return b
-        n, shift = b & 0x7F, 7
-        while True:
-            pos += 1
-            b = data[pos]
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                self.pos = pos + 1
-                return n
-
-    def int(self) -> int:
-        b = self.byte()
-        n, neg, more, shift = b & 0x3F, b & 0x40, b & 0x80, 6
-        while more:
-            b = self.byte()
-            n |= (b & 0x7F) << shift
-            shift += 7
-            more = b & 0x80
-        return -n if neg else n
-
-    def buf(self) -> bytes:
-        n = self.uint()
-        out = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return out
-
-    def string(self) -> str:
-        return self.buf().decode("utf-8", errors="replace")
-
-    def any(self) -> None:
-        t = self.byte()
-        if t in (127, 126, 121, 120):
-            return
-        if t == 125:
-            self.int()
-        elif t == 124:
-            self.pos += 4
-        elif t in (123, 122):
-            self.pos += 8
-        elif t == 119:
-            self.buf()
-        elif t == 118:
-            for _ in range(self.uint()):
-                self.buf()
-                self.any()
-        elif t == 117:
-            for _ in range(self.uint()):
-                self.any()
-        elif t == 116:
-            self.buf()
-        else:
-            raise ValueError(f"unknown Any type {t}")
-
-
-def _int(n: int) -> bytes:
-    neg, n = n < 0, abs(n)
-    out = bytearray([(0x40 if neg else 0) | (n & 0x3F)])
-    n >>= 6
-    while n:
-        out[-1] |= 0x80
-        out.append(n & 0x7F)
-        n >>= 7
-    return bytes(out)
 
 
 #: A v1 update with no structs and no deletions (what an observer sees for a no-op change).
@@ -113,8 +32,8 @@ EMPTY_UPDATE = b"\x00\x00"
 
 def read_state_vector(data: bytes) -> dict[int, int]:
     """A Yjs state vector (client → next clock), as ``Doc.get_state()`` encodes it."""
-    r = _Reader(bytes(data))
-    return {r.uint(): r.uint() for _ in range(r.uint())}
+    r = Reader(bytes(data))
+    return {r.var_uint(): r.var_uint() for _ in range(r.var_uint())}
 
 
 # --- the blocks of a document -----------------------------------------------------------------
@@ -138,9 +57,9 @@ def writer_clients(update: bytes) -> set[int]:
     has one group of structs: its header names the client, nothing else is read.
 
     Raises ValueError (or IndexError) for bytes that are not a v1 update."""
-    r = _Reader(bytes(update))
-    if r.uint() == 1:
-        count, client = r.uint(), r.uint()
+    r = Reader(bytes(update))
+    if r.var_uint() == 1:
+        count, client = r.var_uint(), r.var_uint()
         return {client} if count else set()
     return {client for client, blocks in blocks_of_update(update).items()
             if any(b.kind != "skip" for b in blocks)}
@@ -201,31 +120,31 @@ _KEYSTROKE_RANGES = 16
 def keystroke(update: bytes) -> Keystroke | None:
     """``update`` read fast when it is a keystroke (the common update, read on every one a
     busy document takes); None for any other update, or bytes that are not one."""
-    r = _Reader(bytes(update))
+    r = Reader(bytes(update))
     try:
         if update[:1] == b"\x00":
             return _deletions_alone(r)
         if update[:2] != b"\x01\x01" or update[-1:] != b"\x00":
             return None
         r.pos = 2
-        client, clock = r.uint(), r.uint()
+        client, clock = r.var_uint(), r.var_uint()
         info = r.byte()
         needs: dict[int, int] = {client: clock} if clock else {}
         for present in (info & 0x80, info & 0x40):  # its origin, its right origin
             if present:
-                other, at = r.uint(), r.uint()
+                other, at = r.var_uint(), r.var_uint()
                 if needs.get(other, 0) <= at:
                     needs[other] = at + 1
         if not info & 0xC0:
-            if r.uint() != 1 or info & 0x20:  # in a nested type, or a map's: read generally
+            if r.var_uint() != 1 or info & 0x20:  # in a nested type, or a map's: read generally
                 return None
-            r.buf()  # the root's name
+            r.var_bytes()  # the root's name
         ref = info & 0x1F
         if ref == CONTENT_STRING:
-            text = r.buf()
+            text = r.var_bytes()
             length = len(text) if text.isascii() else _u16(text.decode("utf-8", "replace"))
         elif ref == CONTENT_DELETED:
-            length = r.uint()
+            length = r.var_uint()
         else:
             return None
     except (ValueError, IndexError):
@@ -235,18 +154,18 @@ def keystroke(update: bytes) -> Keystroke | None:
     return Keystroke(client, clock + length, needs)
 
 
-def _deletions_alone(r: _Reader) -> Keystroke | None:
-    r.uint()
+def _deletions_alone(r: Reader) -> Keystroke | None:
+    r.var_uint()
     needs: dict[int, int] = {}
     ranges = 0
-    for _ in range(r.uint()):
-        client = r.uint()
-        count = r.uint()
+    for _ in range(r.var_uint()):
+        client = r.var_uint()
+        count = r.var_uint()
         ranges += count
         if ranges > _KEYSTROKE_RANGES:
             return None
         for _ in range(count):
-            clock, length = r.uint(), r.uint()
+            clock, length = r.var_uint(), r.var_uint()
             if length and needs.get(client, 0) < clock + length:
                 needs[client] = clock + length
     if r.pos != len(r.data):
@@ -335,61 +254,62 @@ def read_structs(update: bytes) -> tuple[list[Struct], dict[int, list[tuple[int,
     """The structs and the delete set of a v1 update, and where its delete set starts.
 
     Raises ValueError (or IndexError) for bytes that are not a v1 update."""
-    r = _Reader(bytes(update))
+    r = Reader(bytes(update))
     structs: list[Struct] = []
     append = structs.append
-    for _ in range(r.uint()):
-        count, client, clock = r.uint(), r.uint(), r.uint()
+    for _ in range(r.var_uint()):
+        count, client, clock = r.var_uint(), r.var_uint(), r.var_uint()
         for _ in range(count):
             info = r.byte()
             ref = info & 0x1F
             if ref in (GC, SKIP):
-                n = r.uint()
+                n = r.var_uint()
                 append(Struct(client, clock, n, ref, None, None, None, None, None))
                 clock += n
                 continue
-            origin = (r.uint(), r.uint()) if info & 0x80 else None
-            right = (r.uint(), r.uint()) if info & 0x40 else None
+            origin = (r.var_uint(), r.var_uint()) if info & 0x80 else None
+            right = (r.var_uint(), r.var_uint()) if info & 0x40 else None
             parent = parent_sub = None
             if not info & 0xC0:
-                parent = r.string() if r.uint() == 1 else (r.uint(), r.uint())
+                parent = r.var_string(lenient=True) if r.var_uint() == 1 \
+                    else (r.var_uint(), r.var_uint())
                 if info & 0x20:
-                    parent_sub = r.string()
+                    parent_sub = r.var_string(lenient=True)
             text, n = None, 1
             if ref == CONTENT_DELETED:
-                n = r.uint()
+                n = r.var_uint()
             elif ref == 2:
-                n = r.uint()
+                n = r.var_uint()
                 for _ in range(n):
-                    r.string()
+                    r.var_string(lenient=True)
             elif ref == 3:
-                r.buf()
+                r.var_bytes()
             elif ref == CONTENT_STRING:
-                text = r.string()
+                text = r.var_string(lenient=True)
                 n = _u16(text)
             elif ref == 5:
-                r.string()
+                r.var_string(lenient=True)
             elif ref == 6:
-                r.string(), r.string()
+                r.var_string(lenient=True), r.var_string(lenient=True)
             elif ref == 7:
-                if r.uint() in (3, 5):
-                    r.string()
+                if r.var_uint() in (3, 5):
+                    r.var_string(lenient=True)
             elif ref == 8:
-                n = r.uint()
+                n = r.var_uint()
                 for _ in range(n):
-                    r.any()
+                    r.skip_any()
             elif ref == 9:
-                r.string()
-                r.any()
+                r.var_string(lenient=True)
+                r.skip_any()
             else:
                 raise ValueError(f"unknown content {ref}")
             append(Struct(client, clock, n, ref, text, origin, right, parent, parent_sub))
             clock += n
     deletes_at = r.pos
     deleted: dict[int, list[tuple[int, int]]] = {}
-    for _ in range(r.uint()):
-        client = r.uint()
-        deleted[client] = [(r.uint(), r.uint()) for _ in range(r.uint())]
+    for _ in range(r.var_uint()):
+        client = r.var_uint()
+        deleted[client] = [(r.var_uint(), r.var_uint()) for _ in range(r.var_uint())]
     return structs, deleted, deletes_at
 
 
@@ -497,17 +417,17 @@ class Positions:
 
     def decode(self, data: bytes) -> int:
         """A Yjs relative position as a code point index (Yjs createAbsolutePosition...)."""
-        r = _Reader(bytes(data))
-        kind = r.uint()
+        r = Reader(bytes(data))
+        kind = r.var_uint()
         if kind != 0:
             if kind == 1:
-                r.string()
+                r.var_string(lenient=True)
             else:
-                r.uint(), r.uint()
-            assoc = r.int() if r.pos < len(r.data) else 0
+                r.var_uint(), r.var_uint()
+            assoc = r.var_int() if r.pos < len(r.data) else 0
             return len(self.value) if assoc >= 0 else 0
-        client, clock = r.uint(), r.uint()
-        assoc = r.int() if r.pos < len(r.data) else 0
+        client, clock = r.var_uint(), r.var_uint()
+        assoc = r.var_int() if r.pos < len(r.data) else 0
         blocks = self.blocks.get(client, [])
         i = bisect.bisect_right(self.clocks.get(client, []), clock) - 1
         if i < 0 or clock >= blocks[i].clock + blocks[i].length:

@@ -11,8 +11,8 @@ from pycrdt import Doc, Map, Text
 
 from collab import positions
 from collab.encoded_doc import EncodedDoc, Unsure
+from collab.lib0 import write_var_string, write_var_uint
 from collab.parked_doc import ParkedDoc
-from collab.protocol import write_var_string, write_var_uint
 from collab.replica import TEXT_ROOTS
 from collab.yjs_positions import EMPTY_UPDATE, read_state_vector
 
