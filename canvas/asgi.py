@@ -12,13 +12,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from canvas.origin import SameOriginValidator  # noqa: E402
 from canvas.routing import websocket_urlpatterns  # noqa: E402
+from canvas.unavailable import UnavailableGuard  # noqa: E402
 from collab.broadcast import RememberLoopMiddleware  # noqa: E402
 
 application = RememberLoopMiddleware(ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SameOriginValidator(
+        "websocket": SameOriginValidator(UnavailableGuard(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        )),
     }
 ))
