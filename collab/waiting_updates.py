@@ -32,7 +32,10 @@ Context = TypeVar("Context")
 def is_ready(needs: dict[int, int], clocks: dict[int, int]) -> bool:
     """Whether a document whose state vector is ``clocks`` has all of ``needs`` (see
     yjs_positions.dependencies)."""
-    return all(clocks.get(client, 0) >= clock for client, clock in needs.items())
+    for client, clock in needs.items():  # a loop: all() over a generator costs twice this
+        if clocks.get(client, 0) < clock:
+            return False
+    return True
 
 
 def needs_of(update: bytes, state_vector: bytes) -> dict[int, int]:

@@ -130,11 +130,14 @@ def keystroke(update: bytes) -> Keystroke | None:
         client, clock = r.var_uint(), r.var_uint()
         info = r.byte()
         needs: dict[int, int] = {client: clock} if clock else {}
-        for present in (info & 0x80, info & 0x40):  # its origin, its right origin
-            if present:
-                other, at = r.var_uint(), r.var_uint()
-                if needs.get(other, 0) <= at:
-                    needs[other] = at + 1
+        if info & 0x80:  # its origin
+            other, at = r.var_uint(), r.var_uint()
+            if needs.get(other, 0) <= at:
+                needs[other] = at + 1
+        if info & 0x40:  # its right origin
+            other, at = r.var_uint(), r.var_uint()
+            if needs.get(other, 0) <= at:
+                needs[other] = at + 1
         if not info & 0xC0:
             if r.var_uint() != 1 or info & 0x20:  # in a nested type, or a map's: read generally
                 return None
