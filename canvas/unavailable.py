@@ -19,8 +19,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-#: What a service that is away raises (a refused connection is an OSError).
-UNAVAILABLE = (DatabaseError, RedisConnectionError, RedisTimeoutError, OSError)
+#: What a service that is away raises: the database's errors, Redis's, and a refused or
+#: cut connection (not every OSError: a missing file is a bug, not an outage).
+UNAVAILABLE = (DatabaseError, RedisConnectionError, RedisTimeoutError, ConnectionError,
+               TimeoutError)
 TRY_AGAIN_LATER = 1013
 
 
