@@ -183,6 +183,9 @@ class ParkedDoc:
     def held(self) -> int:
         return len(self._waiting)
 
+    def drop_held_older_than(self, seconds: float) -> int:
+        return self._waiting.drop_older_than(seconds)
+
     @property
     def held_since(self) -> float | None:
         """When the oldest update held back was (time.monotonic), if any is."""

@@ -49,6 +49,9 @@ RESYNC_INTERVAL = 2.0
 #: An update held back this long waits for a row the poll will not bring (one folded into
 #: the compacted state before this replica read it, say): the log is then read whole.
 REREAD_AFTER = 3 * RESYNC_INTERVAL
+#: An update still held this long after the log was read whole builds on what nobody has
+#: (a client that sent it in a hurry sends it again when it reconnects): it is dropped.
+HOLD_AT_MOST = 10 * REREAD_AFTER
 #: Fold the log into the canvas state after this many appended updates.
 COMPACT_EVERY = 2000
 #: Keep a replica this long after its last connection leaves (page reloads reuse it).
@@ -588,6 +591,9 @@ class Replica:
         news = False
         for update in missed.updates:
             news = await self._apply_remote(update) or news
+        if whole and (dropped := self.document.drop_held_older_than(HOLD_AT_MOST)):
+            logger.warning("%s dropped %d updates held for over %.0f s: what they build on "
+                           "is nowhere", self.canvas_id, dropped, HOLD_AT_MOST)
         self.max_seq = max(self.max_seq, missed.max_seq)
         self._seen_rows.add(missed.seqs)
         self._looked_at = looked_at

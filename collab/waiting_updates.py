@@ -82,6 +82,16 @@ class WaitingUpdates(Generic[Context]):
         self.bytes += len(update)
         return True
 
+    def drop_older_than(self, seconds: float) -> int:
+        """Let go of the updates held longer than ``seconds``: what they build on is in
+        neither the log nor anyone's connection. Returns how many."""
+        now = time.monotonic()
+        old = [held for held in self._held if now - held.at > seconds]
+        if old:
+            self._held = [held for held in self._held if now - held.at <= seconds]
+            self.bytes -= sum(len(held.update) for held in old)
+        return len(old)
+
     def release(self, clocks: dict[int, int]) -> list[tuple[bytes, Context]]:
         """Let go of the updates whose needs a document whose state vector is ``clocks``
         has, oldest first, to be applied now."""

@@ -206,3 +206,29 @@ async def test_a_row_folded_away_before_the_poll_read_it_comes_from_the_whole_lo
     assert await eventually(lambda: shown(replica) == "Lost. Found.", timeout=5)
     assert replica.document.held == 0
     await ws.disconnect()
+
+
+async def test_an_update_built_on_what_nobody_has_is_dropped_after_a_while(cast, monkeypatch):
+    """Held back, and the log read whole, and still what it builds on is nowhere (a client
+    that sent it in a hurry sends it again when it reconnects): it is let go."""
+    monkeypatch.setattr(replicas, "REREAD_AFTER", 0.2)
+    monkeypatch.setattr(replicas, "HOLD_AT_MOST", 0.5)
+    ws, replica = await open_replica(cast)
+    elsewhere = Doc()
+    elsewhere.get("content", type=Text).insert(0, "Never sent. ")
+    before = elsewhere.get_state()
+    elsewhere.get("content", type=Text).insert(12, "Sent.")
+    replica._apply(elsewhere.get_update(before))
+    assert replica.document.held == 1
+
+    async def poked() -> bool:
+        replica._poke.set()
+        await asyncio.sleep(0.1)
+        return replica.document.held == 0
+
+    for _ in range(40):
+        if await poked():
+            break
+    assert replica.document.held == 0 and replica.document.held_bytes == 0
+    assert shown(replica) == ""
+    await ws.disconnect()
