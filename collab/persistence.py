@@ -59,7 +59,8 @@ def load(canvas_id: str) -> Loaded:
                     .values_list("seq", "data"))
     updates = [bytes(state)] if state else []
     updates += [bytes(data) for _, data in rows]
-    return Loaded(updates, max([state_seq, *(seq for seq, _ in rows)]))
+    return Loaded(updates, max([state_seq, *(seq for seq, _ in rows)]),
+                  [seq for seq, _ in rows])
 
 
 def apply_all(doc: Doc, updates: list[bytes]) -> Doc:

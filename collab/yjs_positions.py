@@ -183,14 +183,31 @@ def dependencies(rest: bytes) -> dict[int, int]:
 
     Raises ValueError (or IndexError) for bytes that are not a v1 update."""
     structs, deleted, _ = read_structs(rest)
-    carried: dict[int, list[tuple[int, int]]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
     for s in structs:
         if s.ref != SKIP:
-            carried.setdefault(s.client, []).append((s.clock, s.clock + s.length))
+            spans.setdefault(s.client, []).append((s.clock, s.clock + s.length))
+    # Per client, the clock ranges it carries, merged where they touch and looked up by
+    # bisection: a compacted state has hundreds of thousands of structs.
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for client, ranges in spans.items():
+        ranges.sort()
+        client_starts, client_ends = starts.setdefault(client, []), ends.setdefault(client, [])
+        for start, end in ranges:
+            if client_ends and start <= client_ends[-1]:
+                client_ends[-1] = max(client_ends[-1], end)
+            else:
+                client_starts.append(start)
+                client_ends.append(end)
 
-    def carrier(client: int, clock: int) -> tuple[int, int] | None:
-        return next(((start, end) for start, end in carried.get(client, ())
-                     if start <= clock < end), None)
+    def carrier(client: int, clock: int) -> int | None:
+        """The start of the carried range that holds ``clock``, if any."""
+        client_starts = starts.get(client)
+        if not client_starts:
+            return None
+        index = bisect.bisect_right(client_starts, clock) - 1
+        return client_starts[index] if index >= 0 and clock < ends[client][index] else None
 
     def carries(client: int, clock: int) -> bool:
         return carrier(client, clock) is not None
@@ -213,8 +230,8 @@ def dependencies(rest: bytes) -> dict[int, int]:
     for client, ranges in deleted.items():
         for clock, length in ranges:  # the last deleted item it does not carry
             at = clock + length - 1
-            while at >= clock and (span := carrier(client, at)) is not None:
-                at = span[0] - 1
+            while at >= clock and (start := carrier(client, at)) is not None:
+                at = start - 1
             if at >= clock:
                 need(client, at)
     return needs
