@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, Map, Text
 
-from . import log_poll, persistence, relay, signals, store_thread
+from . import layer_health, log_poll, persistence, relay, signals, store_thread
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
 from .encoded_doc import Unsure
@@ -475,7 +475,9 @@ class Replica:
         try:
             await self.layer.group_send(self.group, {**message, "sender": self.channel})
         except Exception:  # the log poll heals what the layer loses
-            logger.warning("channel layer send failed for %s", self.canvas_id, exc_info=True)
+            layer_health.health.failed("send", self.canvas_id)
+            return
+        layer_health.health.worked()
 
     async def _publish_updates(self, updates: list[bytes], seqs: list[int]) -> None:
         for message in relay.update_messages(updates, seqs=seqs):
@@ -493,10 +495,10 @@ class Replica:
             except asyncio.CancelledError:
                 raise
             except Exception:  # the layer's server went away: wait, then listen again
-                logger.warning("channel layer receive failed for %s", self.canvas_id,
-                               exc_info=True)
+                layer_health.health.failed("receive", self.canvas_id)
                 await asyncio.sleep(LAYER_RETRY)
                 continue
+            layer_health.health.worked()
             if message.get("sender") == self.channel and message.get("sender"):
                 continue
             try:
