@@ -23,7 +23,9 @@ from .lib0 import write_var_uint as _uint
 
 
 def _u16(s: str) -> int:
-    return len(s.encode("utf-16-le")) // 2
+    """Its length in UTF-16 units, as Yjs counts (ASCII, the common case, without encoding
+    it: 1.8% of the event loop at 50 editors went to encoding keystrokes)."""
+    return len(s) if s.isascii() else len(s.encode("utf-16-le")) // 2
 
 
 #: A v1 update with no structs and no deletions (what an observer sees for a no-op change).
