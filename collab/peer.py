@@ -47,7 +47,7 @@ class DocumentPeer:
         self._pending: list[bytes] = []
         self.doc.observe(self._capture)
         loaded = persistence.load(self.canvas_id)
-        persistence.apply_all(self.doc, loaded.updates)
+        persistence.apply_all(self.doc, loaded.updates, whole=loaded.whole)
         self.max_seq = loaded.max_seq
 
     # --- reading ---------------------------------------------------------------------------
@@ -58,7 +58,7 @@ class DocumentPeer:
     def refresh(self) -> None:
         """Take in what people (and other processes) changed since we last looked."""
         missed = persistence.updates_since(self.canvas_id, self.max_seq)
-        persistence.apply_all(self.doc, missed.updates)
+        persistence.apply_all(self.doc, missed.updates, whole=missed.whole)
         self.max_seq = max(self.max_seq, missed.max_seq)
 
     # --- writing -----------------------------------------------------------------------------

@@ -92,6 +92,11 @@ class WaitingUpdates(Generic[Context]):
             self.bytes -= sum(len(held.update) for held in old)
         return len(old)
 
+    def release_all(self) -> list[tuple[bytes, Context]]:
+        """Let go of every held update, oldest first, ready or not."""
+        held, self._held, self.bytes = self._held, [], 0
+        return [(h.update, h.context) for h in held]
+
     def release(self, clocks: dict[int, int]) -> list[tuple[bytes, Context]]:
         """Let go of the updates whose needs a document whose state vector is ``clocks``
         has, oldest first, to be applied now."""

@@ -75,6 +75,35 @@ def test_compaction_keeps_rows_it_did_not_read(cast):
     assert DocUpdate.objects.filter(canvas_id=canvas_id).count() == 1
 
 
+def test_rows_logged_before_what_they_build_on_load_and_compact_whole(cast):
+    """Rows out of causal order (the four keystrokes pycrdt alone leaves at "ebh", see
+    collab/waiting_updates.py): loading and compacting give every letter."""
+    from tests.sync.test_waiting_updates import out_of_order_edits
+
+    canvas_id = str(cast.canvas.id)
+    updates, final = out_of_order_edits()
+    persistence.append_updates(canvas_id, [(update, "system") for update in updates])
+    assert persistence.load_text(canvas_id) == final
+    persistence.compact(canvas_id)
+    assert persistence.load_text(canvas_id) == final
+    assert DocUpdate.objects.filter(canvas_id=canvas_id).count() == 0
+
+
+def test_compaction_leaves_in_the_log_a_row_whose_dependency_is_not_stored(cast):
+    """Folding it would drop it for good (Yrs leaves pending structs out of the state)."""
+    from tests.sync.test_waiting_updates import out_of_order_edits
+
+    canvas_id = str(cast.canvas.id)
+    (b, h, d, e), final = out_of_order_edits()
+    persistence.append_updates(canvas_id, [(update, "system") for update in (b, h, d)])
+    persistence.compact(canvas_id)
+    assert DocUpdate.objects.filter(canvas_id=canvas_id).count() == 2, "h and d wait for e"
+    persistence.append_updates(canvas_id, [(e, "system")])
+    persistence.compact(canvas_id)
+    assert persistence.load_text(canvas_id) == final
+    assert DocUpdate.objects.filter(canvas_id=canvas_id).count() == 0
+
+
 def test_an_append_longer_than_one_statement_is_stored_whole_and_in_order(cast, monkeypatch):
     canvas_id = str(cast.canvas.id)
     updates, plain = trace_updates(60)
