@@ -23,12 +23,10 @@ from collections.abc import Callable
 from pycrdt import Doc, Text, get_update
 
 from .encoded_doc import EncodedDoc, Unsure
-from .waiting_updates import Context, WaitingUpdates
+from .waiting_updates import Context, WaitingUpdates, read_needs
 from .yjs_positions import (
     EMPTY_UPDATE,
     Keystroke,
-    dependencies,
-    keystroke,
     reaches_past,
     read_state_vector,
 )
@@ -161,10 +159,7 @@ class ParkedDoc:
         held. Raises ValueError (or IndexError, or a pycrdt error) for bytes that are not an
         update."""
         doc = self.doc
-        typed = keystroke(update)
-        # A keystroke's needs are read from it as it is; another update is cut by Yrs to
-        # what the document lacks first (fast, in Rust), and what is left is read.
-        needs = typed.needs if typed else dependencies(get_update(update, doc.get_state()))
+        needs, typed = read_needs(update, doc.get_state)
         if self._waiting.hold(update, needs, self._clocks.of(doc), context):
             return True
         self._clocks.will_integrate(update, typed)

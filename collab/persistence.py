@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 from django.db import connections, transaction
 from django.utils import timezone
-from pycrdt import Doc, Text, get_update
+from pycrdt import Doc, Text
 
 from . import signals
 from .models import ClientOrigin, DocUpdate, room_model
-from .waiting_updates import WaitingUpdates
-from .yjs_positions import dependencies, keystroke, read_state_vector, writer_clients
+from .waiting_updates import WaitingUpdates, read_needs
+from .yjs_positions import read_state_vector, writer_clients
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +87,9 @@ def apply_causally(doc: Doc, updates: list[bytes], whole: int = 0) -> list[int]:
     waiting: WaitingUpdates[int] = WaitingUpdates()
     clocks: dict[int, int] = {}  # doc's state vector, followed through keystrokes
     for index, update in enumerate(updates):
-        typed = keystroke(update) if index >= whole else None
+        typed = None
         if index >= whole:
-            needs = typed.needs if typed else dependencies(get_update(update, doc.get_state()))
+            needs, typed = read_needs(update, doc.get_state)
             if waiting.hold(update, needs, clocks, index):
                 continue
         doc.apply_update(update)

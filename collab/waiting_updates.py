@@ -19,12 +19,13 @@ structs). Yrs then only ever integrates in causal order, the path everyone uses.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from pycrdt import get_update
 
-from .yjs_positions import dependencies, keystroke, read_state_vector
+from .yjs_positions import Keystroke, dependencies, keystroke, read_state_vector
 
 Context = TypeVar("Context")
 
@@ -38,15 +39,17 @@ def is_ready(needs: dict[int, int], clocks: dict[int, int]) -> bool:
     return True
 
 
-def needs_of(update: bytes, state_vector: bytes) -> dict[int, int]:
-    """What ``update`` builds on (yjs_positions.dependencies), cut to a document with
-    ``state_vector`` first unless it is a keystroke. Raises ValueError (or IndexError, or a
-    pycrdt error) for bytes that are not an update."""
+def read_needs(update: bytes, state_vector: Callable[[], bytes]
+               ) -> tuple[dict[int, int], Keystroke | None]:
+    """What ``update`` builds on (yjs_positions.dependencies), and the keystroke it is, if
+    one: a keystroke's needs are read from it as it is; another update is cut by Yrs to
+    what a document with ``state_vector()`` lacks first (fast, in Rust; asked only then),
+    and what is left is read. Raises ValueError (or IndexError, or a pycrdt error) for
+    bytes that are not an update."""
     typed = keystroke(update)
     if typed is not None:
-        return typed.needs
-    # Yrs cuts away what the document has (fast, in Rust); what is left is read here.
-    return dependencies(get_update(update, state_vector))
+        return typed.needs, typed
+    return dependencies(get_update(update, state_vector())), None
 
 
 @dataclass
@@ -112,4 +115,5 @@ class WaitingUpdates(Generic[Context]):
 def builds_on_missing(update: bytes, state_vector: bytes) -> bool:
     """Whether a document with ``state_vector`` lacks something ``update`` builds on.
     Raises ValueError (or IndexError, or a pycrdt error) for bytes that are not an update."""
-    return not is_ready(needs_of(update, state_vector), read_state_vector(state_vector))
+    needs, _ = read_needs(update, lambda: state_vector)
+    return not is_ready(needs, read_state_vector(state_vector))

@@ -12,7 +12,7 @@ from pycrdt import Doc, Map, Text, merge_updates
 
 from collab.comment_stamps import Writer
 from collab.replica import Replica
-from collab.waiting_updates import WaitingUpdates, builds_on_missing, needs_of
+from collab.waiting_updates import WaitingUpdates, builds_on_missing, read_needs
 from collab.yjs_positions import dependencies, keystroke, read_state_vector
 
 
@@ -187,7 +187,7 @@ def test_held_updates_come_out_oldest_first_once_ready_and_only_then():
     doc = Doc()
 
     def hold(update: bytes, context: str) -> bool:
-        return waiting.hold(update, needs_of(update, doc.get_state()),
+        return waiting.hold(update, read_needs(update, doc.get_state)[0],
                             read_state_vector(doc.get_state()), context)
 
     def clocks() -> dict[int, int]:
