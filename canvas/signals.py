@@ -16,18 +16,21 @@ from . import versions
 from .chat import chat_group
 from .models import Canvas, Membership
 
+#: How long an access change is sent again while the channel layer is away: a socket of
+#: someone removed must not keep editing because Redis was restarting when it happened.
+ACCESS_NOTICE_RETRY_FOR = 600.0
+
 
 def notify_access_change(canvas_id: object, user_id: int | None,
                          ended_session: str | None = None) -> None:
     """Open sync and chat sockets of ``user_id`` (everyone when None) re-check their role;
     those opened with ``ended_session`` close (their person signed out there)."""
     def send() -> None:
-        broadcast.group_send(group_name(canvas_id), {"type": "canvas.access",
-                                                     "user_id": user_id,
-                                                     "ended_session": ended_session})
-        broadcast.group_send(chat_group(canvas_id), {"type": "chat.access",
-                                                     "user_id": user_id,
-                                                     "ended_session": ended_session})
+        for group, kind in ((group_name(canvas_id), "canvas.access"),
+                            (chat_group(canvas_id), "chat.access")):
+            broadcast.group_send(group, {"type": kind, "user_id": user_id,
+                                         "ended_session": ended_session},
+                                 retry_for=ACCESS_NOTICE_RETRY_FOR)
 
     transaction.on_commit(send)
 

@@ -85,7 +85,8 @@ def apply_causally(doc: Doc, updates: list[bytes], whole: int = 0) -> list[int]:
     and wait in ``doc`` as Yrs pending structs, as they always did. Raises ValueError (or
     a pycrdt error) for an update that is not one."""
     waiting: WaitingUpdates[int] = WaitingUpdates()
-    clocks: dict[int, int] = {}  # doc's state vector, followed through keystrokes
+    # doc's state vector, followed through keystrokes (the peer's doc holds rows already)
+    clocks = read_state_vector(doc.get_state())
     for index, update in enumerate(updates):
         typed = None
         if index >= whole:

@@ -11,8 +11,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from canvas.models import Message
-from tests.assistant.conftest import Human
-from tests.fakes.openai_server import Reply
+from tests.assistant.conftest import Human, canvas_text
+from tests.fakes.openai_server import Reply, ToolCall, ToolCalls
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -250,3 +250,30 @@ def test_an_answer_says_waiting_only_behind_another(owner_client, cast):
     second.refresh_from_db()
     assert ">Reading…<" in render_message(first)
     assert ">Waiting for its turn…<" in render_message(second)
+
+
+def test_a_message_posted_while_the_channel_layer_is_away_is_answered(
+        owner_client, cast, model, monkeypatch):
+    """Redis restarting: the post is saved and its turn edits the canvas and ends; only the
+    live push to open chat sockets is lost (they render the history when they reconnect).
+    It used to end the request with a 500."""
+    from collab import broadcast
+
+    refused: list[str] = []
+
+    class AwayLayer:
+        async def group_send(self, group, message):
+            refused.append(message["type"])
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(broadcast, "get_channel_layer", AwayLayer)
+    Human(cast.canvas.id).insert(0, "Alpha beta.\n")
+    model.add_response(ToolCalls([ToolCall("edit_canvas", {"edits": [
+        {"find": "beta", "replace": "gamma"}]})], text="Done."))
+    response = post(owner_client, cast.canvas, text="Change beta")
+    assert response.status_code == 200 and "Change beta" in response.content.decode()
+    answer = Message.objects.get(is_assistant=True)
+    done = wait_done(answer.id)
+    assert (done.status, done.text) == ("done", "Done.")
+    assert canvas_text(cast.canvas) == "Alpha gamma.\n"
+    assert {"chat.html", "chat.queue", "canvas.update"} <= set(refused)

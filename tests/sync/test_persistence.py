@@ -104,6 +104,22 @@ def test_compaction_leaves_in_the_log_a_row_whose_dependency_is_not_stored(cast)
     assert DocUpdate.objects.filter(canvas_id=canvas_id).count() == 0
 
 
+def test_rows_building_on_what_a_document_already_holds_are_applied_at_once():
+    """The assistant's peer catches up on the rows after those it loaded: they build on
+    its document, and none of them waits (it used to count them all as lacking)."""
+    writer = Doc(client_id=2)
+    text = writer.get("content", type=Text)
+    text += "abc"
+    reader = Doc(client_id=9)
+    reader.apply_update(writer.get_update())
+    rows: list[bytes] = []
+    writer.observe(lambda event: rows.append(event.update))
+    text.insert(3, "x")
+    text.insert(0, "y")
+    assert persistence.apply_causally(reader, rows) == []
+    assert str(reader.get("content", type=Text)) == "yabcx"
+
+
 def test_an_append_longer_than_one_statement_is_stored_whole_and_in_order(cast, monkeypatch):
     canvas_id = str(cast.canvas.id)
     updates, plain = trace_updates(60)
