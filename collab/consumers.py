@@ -225,12 +225,22 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                 self.sync_budget.spend(len(answer))
                 await self.send(bytes_data=answer)
             elif not self.can_comment:
-                if frame.step == SyncStep.UPDATE or replica.would_change(frame.payload):
+                # A viewer's answer to our SyncStep1 is ignored unread: its app never edits,
+                # so what it holds that we lack came from others (relayed, then lost in a
+                # crash). Checking it decoded the whole document per frame, for any viewer
+                # to repeat at will, and the notice it led to blamed them for others' text.
+                if frame.step == SyncStep.UPDATE:
                     await self.send(bytes_data=permission_denied(READ_ONLY_MESSAGE))
             else:
                 resync = frame.step == SyncStep.STEP2
                 update = frame.payload
                 if not self.can_edit:
+                    # Checking a commenter's update decodes the whole document: it is paid
+                    # for from the budget that whole-document answers are (one at a time).
+                    await self.sync_budget.ready()
+                    if self.replica is not replica:
+                        return  # closed while waiting
+                    self.sync_budget.spend(replica.size)
                     if resync:  # others' text it kept from before a crash is not its to write
                         update = await replica.without_others(update, self.origin)
                     if replica.would_change(update, ignoring=COMMENTABLE):

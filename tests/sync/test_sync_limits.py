@@ -20,6 +20,8 @@ from collab.protocol import (
     encode_awareness,
     parse_frame,
     sync_step1,
+    sync_step2,
+    sync_update,
 )
 from tests.sync.helpers import Socket, converge, http_post
 
@@ -142,6 +144,73 @@ async def test_whole_document_answers_are_rate_limited_per_connection(cast, sett
     # ...and comes: throttled, not dropped.
     assert parse_frame(await greedy.receive_from(timeout=5)).step == SyncStep.STEP2
     for ws in (greedy, other):
+        await ws.disconnect()
+
+
+async def test_a_viewers_resync_is_ignored_unread(cast, monkeypatch):
+    """A viewer's app never edits: what its answer to our SyncStep1 holds that we lack is
+    not theirs. It is dropped without decoding the document (which any viewer could make
+    the server do at will) and without a notice blaming them."""
+    from tests.assistant.conftest import Human
+
+    Human(cast.canvas.id).insert(0, "Stored text.")
+    probes = []
+    real = replicas.Replica.would_change
+    monkeypatch.setattr(replicas.Replica, "would_change",
+                        lambda self, *a, **k: probes.append(a) or real(self, *a, **k))
+    viewer = await socket(cast, "viewer")
+    theirs = Human(cast.canvas.id, origin="user:viewer")
+    theirs.doc.observe(lambda event: forged.append(event.update))
+    forged: list[bytes] = []
+    theirs.text.insert(0, "sneaky ")
+    for _ in range(20):
+        await viewer.send_to(bytes_data=sync_step2(forged[0]))
+    await roundtrip(viewer)
+    assert await viewer.receive_nothing(0.2), "no notice for a resync"
+    assert probes == []
+    assert replicas.open_replicas()[str(cast.canvas.id)].document.text("content") \
+        == "Stored text."
+    # A live update is still answered with the notice.
+    await viewer.send_to(bytes_data=sync_update(forged[0]))
+    assert "not edit" in parse_frame(await viewer.receive_from()).payload.decode()
+    await viewer.disconnect()
+
+
+async def test_checking_a_commenters_updates_is_paid_from_its_budget(cast, settings):
+    """Each check decodes the whole document: a commenter sending updates as fast as it can
+    is held to the rate of whole-document answers, and nobody else waits for it."""
+    from pycrdt import Map
+
+    from tests.assistant.conftest import Human
+
+    Human(cast.canvas.id).insert(0, "x" * 100_000)
+    settings.COLLAB_SYNC_BURST = 200_000   # two checks of the 100 KB document at once,
+    settings.COLLAB_SYNC_RATE = 1_000      # then one every 100 s
+    commenter, editor = await socket(cast, "commenter"), await socket(cast, "editor")
+
+    def comment_updates(origin: str, prefix: str) -> list[bytes]:
+        person = Human(cast.canvas.id, origin=origin)
+        updates: list[bytes] = []
+        person.doc.observe(lambda event: updates.append(event.update))
+        comments = person.doc.get("comments", type=Map)
+        for n in range(6):
+            comments[f"{prefix}{n}"] = {"author": origin, "body": f"note {n}", "quote": "",
+                                        "resolved": False, "created": 1.0}
+        return updates
+
+    for update in comment_updates("commenter", "c"):
+        await commenter.send_to(bytes_data=sync_update(update))
+    for update in comment_updates("editor", "e"):
+        await editor.send_to(bytes_data=sync_update(update))
+    await roundtrip(editor)
+    await asyncio.sleep(0.5)
+    replica = replicas.open_replicas()[str(cast.canvas.id)]
+    arrived = set(replica.doc.get("comments", type=Map).keys())
+    assert {f"e{n}" for n in range(6)} <= arrived, "the editor is not held up"
+    theirs = {key for key in arrived if key.startswith("c")}
+    # Two within the burst and a third on credit; the rest wait, in order.
+    assert theirs in ({"c0", "c1"}, {"c0", "c1", "c2"}), theirs
+    for ws in (commenter, editor):
         await ws.disconnect()
 
 
