@@ -23,12 +23,10 @@ from collections.abc import Callable
 from pycrdt import Doc, Text, get_update
 
 from .encoded_doc import EncodedDoc, Unsure
-from .waiting_updates import Context, WaitingUpdates, read_needs
+from .waiting_updates import Context, FollowedClocks, WaitingUpdates, read_needs
 from .yjs_positions import (
     EMPTY_UPDATE,
-    Keystroke,
     reaches_past,
-    read_state_vector,
 )
 
 logger = logging.getLogger(__name__)
@@ -63,7 +61,7 @@ class ParkedDoc:
         self._followed: EncodedDoc | None = None
         self._changes: list[bytes] = []
         self._waiting: WaitingUpdates = WaitingUpdates()
-        self._clocks = _Clocks()
+        self._clocks = FollowedClocks()
         self._second_started, self._updates_this_second = -1.0, 0
         self.clock = time.monotonic
         self.client_id: int | None = None
@@ -117,7 +115,7 @@ class ParkedDoc:
         self._doc = doc
         self._followed = self._parked
         self._changes = []
-        self._clocks = _Clocks()
+        self._clocks = FollowedClocks()
         self._parked = None
         self.used_at = time.monotonic()
 
@@ -247,45 +245,3 @@ class ParkedDoc:
         detach, self._detach, self._doc = self._detach, None, None
         if detach is not None:
             detach()
-
-
-class _Clocks:
-    """The decoded document's state vector as a dict, kept up to date through keystrokes
-    instead of read anew before each update: reading it takes 16 us at 50 writers, more
-    than Yrs takes to apply a keystroke. It is read anew after any other transaction
-    (counted by the document's observer)."""
-
-    def __init__(self) -> None:
-        self._clocks: dict[int, int] = {}
-        self._transactions = 0
-        self._read_at = -1  # the transaction count the clocks are exact at
-        # The update about to be applied, and what it is if a keystroke.
-        self._expected: tuple[bytes, Keystroke | None] | None = None
-
-    def saw_transaction(self) -> None:
-        self._transactions += 1
-
-    def of(self, doc: Doc) -> dict[int, int]:
-        if self._read_at != self._transactions:
-            self._clocks = read_state_vector(doc.get_state())
-            self._read_at = self._transactions
-        return self._clocks
-
-    def will_integrate(self, update: bytes, typed: Keystroke | None) -> None:
-        """``update``, applied next (in one transaction), has its dependencies here; it is
-        the keystroke ``typed`` unless that is None."""
-        self._expected = (update, typed)
-
-    def integrated(self, update: bytes, changed: bool) -> bool:
-        """``update`` was just applied. Returns whether it was the keystroke expected (not
-        one that failed before it). If nothing else happened meanwhile, the clocks follow
-        it: its client's clock moved to its end (deletions move none)."""
-        expected, self._expected = self._expected, None
-        if expected is None or expected[0] is not update or expected[1] is None:
-            return False
-        typed = expected[1]
-        if changed and self._transactions == self._read_at + 1:
-            if typed.client is not None and self._clocks.get(typed.client, 0) < typed.end:
-                self._clocks[typed.client] = typed.end
-            self._read_at = self._transactions
-        return True

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from pycrdt import get_update
+from pycrdt import Doc, get_update
 
 from .yjs_positions import Keystroke, dependencies, keystroke, read_state_vector
 
@@ -117,3 +117,45 @@ def builds_on_missing(update: bytes, state_vector: bytes) -> bool:
     Raises ValueError (or IndexError, or a pycrdt error) for bytes that are not an update."""
     needs, _ = read_needs(update, lambda: state_vector)
     return not is_ready(needs, read_state_vector(state_vector))
+
+
+class FollowedClocks:
+    """A document's state vector as a dict, kept up to date through keystrokes instead of
+    read anew before each update: reading it takes 16 us at 50 writers, more than Yrs
+    takes to apply a keystroke. It is read anew after any other transaction: whoever holds
+    it calls ``saw_transaction`` for each (the replica from its document's observer)."""
+
+    def __init__(self) -> None:
+        self._clocks: dict[int, int] = {}
+        self._transactions = 0
+        self._read_at = -1  # the transaction count the clocks are exact at
+        # The update about to be applied, and what it is if a keystroke.
+        self._expected: tuple[bytes, Keystroke | None] | None = None
+
+    def saw_transaction(self) -> None:
+        self._transactions += 1
+
+    def of(self, doc: Doc) -> dict[int, int]:
+        if self._read_at != self._transactions:
+            self._clocks = read_state_vector(doc.get_state())
+            self._read_at = self._transactions
+        return self._clocks
+
+    def will_integrate(self, update: bytes, typed: Keystroke | None) -> None:
+        """``update``, applied next (in one transaction), has its dependencies here; it is
+        the keystroke ``typed`` unless that is None."""
+        self._expected = (update, typed)
+
+    def integrated(self, update: bytes, changed: bool) -> bool:
+        """``update`` was just applied. Returns whether it was the keystroke expected (not
+        one that failed before it). If nothing else happened meanwhile, the clocks follow
+        it: its client's clock moved to its end (deletions move none)."""
+        expected, self._expected = self._expected, None
+        if expected is None or expected[0] is not update or expected[1] is None:
+            return False
+        typed = expected[1]
+        if changed and self._transactions == self._read_at + 1:
+            if typed.client is not None and self._clocks.get(typed.client, 0) < typed.end:
+                self._clocks[typed.client] = typed.end
+            self._read_at = self._transactions
+        return True
