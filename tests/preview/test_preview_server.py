@@ -8,6 +8,7 @@ runtime file, and the origin logic (localhost ↔ 127.0.0.1 by default, CANVAS_P
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import re
@@ -208,8 +209,9 @@ def test_runtime_files_are_gzipped_for_browsers_that_accept_it():
     name = runtime.modules["react-dom-client"]["file"]
     response = Client().get(f"/preview/assets/{name}", HTTP_ACCEPT_ENCODING="gzip, deflate")
     assert response["Content-Encoding"] == "gzip"
-    body = b"".join(response.streaming_content)
+    body = response.content
     assert len(body) < runtime.modules["react-dom-client"]["bytes"] / 2
+    assert gzip.decompress(body) == (runtime.root / name).read_bytes()
 
 
 @pytest.mark.parametrize("name", ["manifest.json", "../manifest.json", "../../canvas/settings.py",
