@@ -55,12 +55,18 @@ class ClientOrigin(models.Model):
     """Who writes under a Yjs client id in a canvas: ``user:<id>``, ``assistant:<turn>`` or
     ``system``. Learned from the first update written under it and kept for good, so every
     character's author follows from its item's client id (provenance). A connection may
-    not write under a client id that belongs to someone else."""
+    not write under a client id that belongs to someone else.
+
+    ``tentative``: learned from a resync, where someone sends others' changes a crashed
+    replica relayed but never stored (see Replica._check_writers). The id is taken to be
+    the sender's until someone writes under it live, who then claims it: its owner, whose
+    first words were lost in the crash before anything of theirs was stored."""
 
     canvas = models.ForeignKey(settings.COLLAB_ROOM_MODEL, on_delete=models.CASCADE,
                                related_name="client_origins")
     client_id = models.BigIntegerField()
     origin = models.CharField(max_length=80)
+    tentative = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

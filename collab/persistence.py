@@ -12,6 +12,7 @@ import logging
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -255,6 +256,39 @@ def clients_first_seen(canvas_id: str) -> dict[int, datetime]:
     """When each client id of the canvas first wrote (its provenance record's time)."""
     return dict(ClientOrigin.objects.filter(canvas_id=canvas_id)
                 .values_list("client_id", "created"))
+
+
+def record_tentative(canvas_id: str, clients: set[int], origin: str) -> dict[int, Claim]:
+    """Record ``clients`` as ``origin``'s, tentatively, where nobody has recorded them;
+    return each one's record now (another process may have recorded one meanwhile)."""
+    ClientOrigin.objects.bulk_create(
+        [ClientOrigin(canvas_id=canvas_id, client_id=client, origin=origin[:80], tentative=True)
+         for client in clients], ignore_conflicts=True)
+    return client_claims(canvas_id, clients)
+
+
+def claim(canvas_id: str, clients: set[int], origin: str) -> dict[int, Claim]:
+    """Make ``origin`` the writer, for good, of those of ``clients`` recorded tentatively
+    (the text under them becomes theirs); return each one's record now."""
+    ClientOrigin.objects.filter(canvas_id=canvas_id, client_id__in=list(clients),
+                                tentative=True).update(origin=origin[:80], tentative=False)
+    return client_claims(canvas_id, clients)
+
+
+class Claim(NamedTuple):
+    origin: str
+    tentative: bool
+
+
+def client_claims(canvas_id: str, clients: set[int] | None = None) -> dict[int, Claim]:
+    """Who writes under each client id of the canvas (all of them, or ``clients``), and
+    whether that is only tentative (see ClientOrigin)."""
+    rows = ClientOrigin.objects.filter(canvas_id=canvas_id)
+    if clients is not None:
+        rows = rows.filter(client_id__in=list(clients))
+    return {client: Claim(origin, tentative)
+            for client, origin, tentative in rows.values_list("client_id", "origin",
+                                                              "tentative")}
 
 
 def client_origins(canvas_id: str, clients: set[int] | None = None) -> dict[int, str]:

@@ -138,6 +138,7 @@ class Replica:
         self._edited_at: float | None = None
         self._last_editor: int | None = None
         self.origins: dict[int, str] = {}
+        self._tentative: set[int] = set()  # ids of self.origins only claimed in a resync
         self._rejoined_at = 0.0
         self._reread_at = -float("inf")  # the last time the log was read whole (_stuck)
         self._abandoning: asyncio.Task | None = None
@@ -163,8 +164,7 @@ class Replica:
             raise
         self.max_seq = max(self.max_seq, loaded.max_seq)
         # Who writes under which client id (provenance): loaded once, then kept up to date.
-        self.origins = await database_sync_to_async(persistence.client_origins)(
-            self.canvas_id)
+        self._learn(await database_sync_to_async(persistence.client_claims)(self.canvas_id))
         self.size = len(self.document.encoded())
         self.document.park()  # until the first change: most open canvases are only read
         self._tasks.append(asyncio.create_task(self._poll_log()))
@@ -365,9 +365,11 @@ class Replica:
         then crashed before storing (changes are relayed first, stored right after). Those
         are restored under their owners' ids, and the sender's own changes with them:
         refusing the answer left the sender's offline edits, and everything typed next to
-        them, waiting for good (the stress test's ASGI kill). The ids keep their owners."""
+        them, waiting for good (the stress test's ASGI kill). The ids keep their owners;
+        one nobody has recorded is the sender's, tentatively (collab.models.ClientOrigin)."""
         try:
-            if all(self.origins.get(c) == origin for c in writer_clients(update)):
+            if all(self.origins.get(c) == origin and c not in self._tentative
+                   for c in writer_clients(update)):
                 return set()  # the usual keystroke: a client id already known to be theirs
             writers = new_writers(update, read_state_vector(self.document.state_vector()))
         except (ValueError, IndexError) as exc:
@@ -378,17 +380,43 @@ class Replica:
         if foreign:
             logger.info("%s restored changes of %s on %s", origin,
                         sorted({self.origins[c] for c in foreign}), self.canvas_id)
-        return writers - foreign
+        mine = writers - foreign
+        if resync:
+            # An id nobody has recorded may be someone else's whose first words were relayed,
+            # then lost before anything of theirs was stored: the sender's for now, until
+            # someone writes under it live (their owner, refused under it otherwise).
+            unheard = {c for c in mine if c not in self.origins}
+            if unheard:
+                self._learn(await database_sync_to_async(persistence.record_tentative)(
+                    self.canvas_id, unheard, origin))
+            return set()
+        tentative = mine & self._tentative
+        if tentative:  # written live: the writer claims them, with the text under them
+            self._learn(await database_sync_to_async(persistence.claim)(
+                self.canvas_id, tentative, origin))
+            taken = {c for c in tentative if self.origins.get(c) != origin}
+            if taken:  # claimed by someone else meanwhile
+                raise ForeignWriter(min(taken))
+        return mine
+
+    def _learn(self, claims: dict[int, persistence.Claim]) -> None:
+        for client, (origin, tentative) in claims.items():
+            self.origins[client] = origin
+            if tentative:
+                self._tentative.add(client)
+            else:
+                self._tentative.discard(client)
 
     async def _others(self, clients: set[int], origin: str) -> set[int]:
         """Those of ``clients`` that belong to someone other than ``origin`` (looked up for
         the ids this replica has not met: another process may have recorded them; an id
-        nobody has recorded is ``origin``'s to claim)."""
+        nobody has recorded is ``origin``'s to claim, and so is one claimed tentatively)."""
         unknown = clients - self.origins.keys()
         if unknown:
-            self.origins.update(await database_sync_to_async(persistence.client_origins)(
+            self._learn(await database_sync_to_async(persistence.client_claims)(
                 self.canvas_id, unknown))
-        return {client for client in clients if self.origins.get(client, origin) != origin}
+        return {client for client in clients
+                if self.origins.get(client, origin) != origin and client not in self._tentative}
 
     async def without_others(self, update: bytes, origin: str) -> bytes:
         """``update`` less what it writes under client ids that belong to someone else. A

@@ -115,6 +115,54 @@ async def test_a_change_relayed_then_lost_in_a_crash_is_restored_by_its_receiver
     await bob.close()
 
 
+async def test_a_writer_first_heard_of_through_a_resync_keeps_writing_and_is_its_author(
+        cast, asgi_server_factory):
+    """Alice's first words were relayed to bob and lost in the crash before anything of hers
+    was stored: nobody had recorded her client id when bob's resync brought it. It is not
+    bob's to claim: her next live keystroke under it is taken (it was refused as written
+    under bob's identity, until she reloaded the page), and the text is hers."""
+    server = await sync_to_async(asgi_server_factory)()
+    url, canvas_id = cast.url(server.url), str(cast.canvas.id)
+    bob = await SyncClient(url, cast.sessions["editor"], name="bob").connect()
+    bob.insert(0, "Bob wrote this.")
+    await converge([bob], canvas_id)
+    alice = await SyncClient(url, cast.sessions["owner"], name="alice").connect()
+
+    with HeldLog():
+        alice.insert(0, "Alice's first words. ")
+        await wait_for(bob, "Alice's first words.")  # relayed to bob, not stored
+        await sync_to_async(server.stop)(kill=True)
+    origins = await sync_to_async(persistence.client_origins)(canvas_id)
+    assert alice.doc.client_id not in origins
+
+    await alice.drop()
+    await bob.drop()
+    await sync_to_async(server.start)()
+    await bob.connect()  # bob's resync brings alice's words first
+    await converge([bob], canvas_id)
+    assert "Alice's first words." in await stored_text(canvas_id)
+    await alice.connect()
+    alice.insert(len(alice.get_text()), " Alice again.")
+    text = await converge([alice, bob], canvas_id)
+
+    assert text == "Alice's first words. Bob wrote this. Alice again."
+    assert alice.errors == [] and bob.errors == []
+    origins = await sync_to_async(persistence.client_origins)(canvas_id)
+    assert origins[alice.doc.client_id] == f"user:{cast.owner.pk}"
+    assert origins[bob.doc.client_id] == f"user:{cast.editor.pk}"
+    # Hers for good now: bob writing under her id is refused.
+    forged = Doc(client_id=alice.doc.client_id)
+    forged.apply_update(alice.doc.get_update())
+    before = forged.get_state()
+    forged.get("content", type=Text).insert(0, "Alice agrees: ")
+    await bob.send_raw(sync_update(forged.get_update(before)))
+    await bob.roundtrip()
+    assert bob.errors and "another participant's identity" in bob.errors[-1]
+    assert await stored_text(canvas_id) == text
+    for c in (alice, bob):
+        await c.close()
+
+
 async def test_an_update_under_someone_elses_client_id_is_still_refused_outside_a_resync(
         cast, live_server_url):
     """Only the answer to our SyncStep1 restores others' changes; a plain update written
