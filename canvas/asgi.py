@@ -37,6 +37,9 @@ gc.freeze()
 # interval has passed: a keystroke arriving meanwhile waited up to 5 ms, the default.
 # Measured at 50 editors (bench/sync_latency.py with a 1 ms timer on the loop): the loop's
 # 99.9th percentile lateness was ~5 ms in 8 of 10 windows; with 0.5 ms, 1.6-5.6 ms, and
-# keystroke p99 2.6-2.7 ms against 2.9.
-SWITCH_INTERVAL = 0.0005
+# keystroke p99 2.6-2.7 ms against 2.9. Shorter intervals cost throughput when the loop
+# and the store thread are both busy (bench/trace_replay.py: 12.7-13.1k edits/s at
+# 0.5 ms, 13.1-16.0k at 1 ms, 14.5-20.1k at 5 ms on a noisy machine); at 1 ms the
+# latency ratios were the same as at 0.5 ms.
+SWITCH_INTERVAL = 0.001
 sys.setswitchinterval(SWITCH_INTERVAL)
