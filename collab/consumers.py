@@ -28,7 +28,7 @@ from .comment_stamps import Writer
 from .direct_send import PreparedFrame
 from .eager import start_eagerly
 from .models import room_model
-from .presence import rewrite_user
+from .presence import PresenceLimit, rewrite_user
 from .protocol import (
     AwarenessEntry,
     Frame,
@@ -82,7 +82,6 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
         self.sync_budget = ByteBudget(settings.COLLAB_SYNC_BURST, settings.COLLAB_SYNC_RATE)
-        self.presence_ids: set[int] = set()
         await self.accept()
         try:
             self.replica = await replicas.acquire(self.canvas_id, self)
@@ -268,20 +267,12 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
         # Outer.AUTH from a client carries nothing we act on.
 
     def _check_presence(self, entries: list[AwarenessEntry]) -> None:
-        """A browser tab shows one presence; a few more are slack, thousands are abuse."""
+        """A presence state has a size limit; how many a connection may show is checked by
+        the room's presence, which knows whose each one is (presence.py)."""
         for entry in entries:
             if len(entry.state.encode()) > settings.COLLAB_PRESENCE_MAX_STATE:
                 raise PresenceLimit(f"Presence states are limited to "
                                     f"{settings.COLLAB_PRESENCE_MAX_STATE} bytes.")
-        ids = self.presence_ids | {e.client_id for e in entries}
-        if len(ids) > settings.COLLAB_PRESENCE_PER_CONNECTION:
-            raise PresenceLimit(f"A connection may show at most "
-                                f"{settings.COLLAB_PRESENCE_PER_CONNECTION} presences.")
-        self.presence_ids = ids
-
-
-class PresenceLimit(Exception):
-    """A connection's presence went over its limits (see _check_presence)."""
 
 
 def _frame_limit(data: bytes) -> int:

@@ -36,6 +36,10 @@ class AwarenessState:
     owner: object | None = None  # the connection that controls this client id
 
 
+class PresenceLimit(Exception):
+    """A connection's presence went over its limits."""
+
+
 class Presence:
     """The awareness states of one room. ``show(update)`` sends an awareness update to
     this process's connections, ``tell(update)`` to the room's other processes."""
@@ -73,12 +77,16 @@ class Presence:
             known = self.states.get(entry.client_id)
             if known and owner is not None and not _may_speak_for(owner, known.owner):
                 continue  # a connection may not speak for another person's client
+            if known is None and entry.state == "null":
+                continue  # the end of a presence already gone: nothing to show
             if known is None and len(self.states) >= settings.COLLAB_PRESENCE_MAX_CLIENTS:
                 continue  # a full room shows no more newcomers (every new tab would pay)
             newer = known is None or entry.clock > known.clock or (
                 entry.clock == known.clock and entry.state == "null")
             if not newer:
-                continue
+                continue  # what we have (y-websocket clients send back all they hear)
+            if owner is not None and (known is None or known.owner is not owner):
+                self._check_owned(owner)
             self.states[entry.client_id] = AwarenessState(entry.clock, entry.state, now, owner)
             accepted.append(entry)
         self._prune(now)
@@ -89,6 +97,16 @@ class Presence:
         await self._show(update)
         if publish:
             await self._tell(update)
+
+    def _check_owned(self, owner: object) -> None:
+        """Before ``owner`` takes one more client id: a browser tab shows one presence (a
+        few more are slack), thousands are abuse. Only ids a connection takes count: a
+        y-websocket client sends back every presence it hears of, and those are dropped
+        above (before, counting them closed the sockets of rooms of five people)."""
+        owned = sum(1 for state in self.states.values() if state.owner is owner)
+        if owned >= settings.COLLAB_PRESENCE_PER_CONNECTION:
+            raise PresenceLimit(f"A connection may show at most "
+                                f"{settings.COLLAB_PRESENCE_PER_CONNECTION} presences.")
 
     async def remove_owner(self, owner: object) -> None:
         """A connection closed: its cursors vanish for everyone at once (no ghosts)."""

@@ -488,3 +488,36 @@ def test_too_large_close_shows_notice_and_reconnects(new_context, make_user, liv
     assert "Reconnecting…" in texts
     assert texts[-1] == "Connected"
     assert page.evaluate("() => window.__syncedEvents") == 1
+
+
+def test_five_people_and_reloads_keep_every_socket_open(new_context, make_user,
+                                                        live_server_url):
+    """y-websocket sends back every presence it hears of, and the end of each that left:
+    the server counted those as the sender's own, and closed every socket of a room of five
+    with 4413 once someone reloaded. Nobody may be closed, and everyone converges."""
+    names = ["alice", "bob", "carol", "dave", "erin"]
+    users = [make_user(name) for name in names]
+    canvas = create_canvas(users[0], "Busy room", "document")
+    for user in users[1:]:
+        member(canvas, user, "editor")
+    pages = [open_canvas(new_context, user, canvas, live_server_url) for user in users]
+    for page, name in zip(pages, names, strict=True):
+        wait_synced(page)
+        type_at_end(page, f"{name} was here. ")
+    for page in pages:
+        for name in names:
+            editor_shows(page, f"{name} was here.")
+    for _ in range(2):  # bob reloads: his old presence ends, a new one begins
+        pages[1].reload()
+        pages[1].wait_for_function("() => window.canvasEditor && window.canvasEditor.view")
+        wait_synced(pages[1])
+    type_at_end(pages[1], "bob is back.")
+    for page in pages:
+        editor_shows(page, "bob is back.")
+    expect(pages[0].locator(".cm-ySelectionInfo")).to_have_count(4)
+    pages[0].wait_for_timeout(500)
+    for page in pages:
+        expect(page.locator("#connection-status")).to_have_attribute("data-state", "connected")
+        expect(page.locator("#notices .notice.error")).to_have_count(0)
+    assert len({text_of(page) for page in pages}) == 1
+    assert_no_page_errors(*pages)

@@ -120,6 +120,37 @@ async def test_presence_is_capped_per_state_per_connection_and_per_canvas(cast, 
         await ws.disconnect()
 
 
+async def test_presences_sent_back_by_a_client_do_not_count_as_its_own(cast, settings):
+    """A y-websocket client sends back every presence it hears of: others' states, and the
+    ends of those who left. Only the ids a connection takes count towards its limit; what
+    it sends back changes nobody's presence. Counting them closed every socket of a room
+    of five people (4413) as soon as someone reloaded."""
+    settings.COLLAB_PRESENCE_PER_CONNECTION = 2
+    people = [await socket(cast, who) for who in ("owner", "editor", "viewer", "commenter")]
+    for n, ws in enumerate(people, start=10):
+        await ws.send_to(bytes_data=presence(n, {"user": {"name": f"p{n}"}}))
+        await roundtrip(ws)
+    replica = replicas.open_replicas()[str(cast.canvas.id)]
+    before = {client: (s.clock, s.state) for client, s in replica.presence.states.items()}
+    # The owner's tab sends back what it heard: the others' states, and the ends of three
+    # presences that left before it could see them.
+    echo = encode_awareness(
+        [AwarenessEntry(n, 1, json.dumps({"user": {"name": f"p{n}"}})) for n in (11, 12, 13)]
+        + [AwarenessEntry(n, 2, "null") for n in (20, 21, 22)])
+    for _ in range(3):
+        await people[0].send_to(bytes_data=awareness_frame(echo))
+    await roundtrip(people[0])
+    assert connections_of(cast) == 4, "nobody was closed"
+    assert {client: (s.clock, s.state) for client, s in replica.presence.states.items()} \
+        == before
+    # Its own new ids still count: two more than its one is one too many.
+    await people[0].send_to(bytes_data=presence(30, {"cursor": None}))
+    await people[0].send_to(bytes_data=presence(31, {"cursor": None}))
+    assert await closed_with(people[0]) == 4413
+    for ws in people[1:]:
+        await ws.disconnect()
+
+
 async def test_whole_document_answers_are_rate_limited_per_connection(cast, settings):
     from tests.assistant.conftest import Human
 
