@@ -46,7 +46,7 @@ class Loaded:
 
     def without(self, known: Container[int]) -> Loaded:
         """The same, less the rows whose seq is in ``known`` (the compacted state stays)."""
-        head = len(self.updates) - len(self.seqs)
+        head = self.whole
         kept = [(update, seq) for update, seq in zip(self.updates[head:], self.seqs, strict=True)
                 if seq not in known]
         return Loaded(self.updates[:head] + [update for update, _ in kept], self.max_seq,
@@ -293,10 +293,7 @@ def client_claims(canvas_id: str, clients: set[int] | None = None) -> dict[int, 
 
 def client_origins(canvas_id: str, clients: set[int] | None = None) -> dict[int, str]:
     """Who writes under each client id of the canvas (all of them, or ``clients``)."""
-    rows = ClientOrigin.objects.filter(canvas_id=canvas_id)
-    if clients is not None:
-        rows = rows.filter(client_id__in=list(clients))
-    return dict(rows.values_list("client_id", "origin"))
+    return {client: claimed.origin for client, claimed in client_claims(canvas_id, clients).items()}
 
 
 def updates_since(canvas_id: str, seq: int, since: datetime | None = None) -> Loaded:

@@ -156,9 +156,8 @@ class Replica:
             self._tasks.append(asyncio.create_task(self._read_layer()))
         try:
             loaded = await database_sync_to_async(persistence.load)(self.canvas_id)
-            state = len(loaded.updates) - len(loaded.seqs)  # the compacted state, if any
             for index, update in enumerate(loaded.updates):
-                self._apply(update, builds_on_nothing=index < state)
+                self._apply(update, builds_on_nothing=index < loaded.whole)
         except BaseException:
             await self.stop(flush=False)
             raise
