@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 REFERENCE_SERVER = REFERENCE_DIR / "node_modules" / "y-websocket" / "bin" / "server.js"
+FLOOR_SERVER = Path(__file__).resolve().parent / "relay_floor.mjs"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -235,6 +236,16 @@ class ReferenceServer(Server):
 
     def sync_url(self, room) -> str:
         return f"ws://127.0.0.1:{self.port}/{room}"
+
+
+class FloorServer(ReferenceServer):
+    """bench/relay_floor.mjs: forwards each sync update to the room's sockets as it came,
+    keeping no document (what the sockets alone cost: no sync server can deliver faster)."""
+
+    name = "floor"
+
+    def command(self) -> list[str]:
+        return [node_binary(), str(FLOOR_SERVER)]
 
 
 # --- Django: a temporary SQLite database -----------------------------------------------------

@@ -17,7 +17,12 @@ What it measures
       saturated load generator or a busy machine is visible rather than blamed on a server
       (a warning is printed when it sent more than 20 ms late);
 
-    for our server and for the reference y-websocket server, with the ratio ours/reference.
+    for our server and for the reference y-websocket server, with the ratio ours/reference,
+    and for the floor: bench/relay_floor.mjs, a relay that forwards each update frame as it
+    came to every socket of the room and keeps no document. No sync server that writes each
+    update to each socket delivers faster on the machine, so a server's latency above the
+    floor (printed under the table) is its own share; the rest is the sockets, the kernel
+    and the load generator.
     At the end it checks the text, and exits 1 if it is wrong: a fresh SyncClient loads the
     document and it must hold exactly the characters the editors typed, each editor's in
     that editor's order, and for ours a fresh load from the database must equal it (with
@@ -56,10 +61,11 @@ How
 
     A p99 of one 30 s run moves by half between runs on a shared 2-core machine, more than
     the difference between the servers. --repeat R runs R rounds per N, the servers taking
-    turns (ours first, then the reference first, ...), and pools each server's samples; the
-    p99 of each round is printed under the table. `make bench` uses --repeat 3.
+    turns (ours first, then the reference first, then the floor first, ...), and pools each
+    server's samples; the p99 of each round is printed under the table. `make bench` uses
+    --repeat 3.
 
-Run: .venv/bin/python bench/sync_latency.py [--duration S] [--clients 2,10,50]
+Run: .venv/bin/python bench/sync_latency.py [--duration S] [--clients 2,10,50] [--no-floor]
          [--generator node|python] [--repeat R]
 """
 
@@ -357,7 +363,8 @@ def run_node_load(urls_and_sessions: list[tuple[str, str | None]], server: h.Ser
                   run: Run, log_dir: Path) -> None:
     """The load from bench/sync_load.mjs; then one fresh Python SyncClient loads the
     document (while the Node editors are still connected): it must hold exactly the
-    characters every editor typed, each editor's in that editor's own order."""
+    characters every editor typed, each editor's in that editor's own order (not for the
+    floor, which keeps no document: every update reaching everyone is its check)."""
     n = len(urls_and_sessions)
     log_path = log_dir / f"sync-load-{server.name}-{n}.log"
     with NodeGenerator(urls_and_sessions, run.duration, log_path) as generator:
@@ -383,9 +390,12 @@ def run_node_load(urls_and_sessions: list[tuple[str, str | None]], server: h.Ser
         run.send_lag = [ms / 1000 for ms in result["send_lag_ms"]]
         editors = result["editors"]
         url, session = urls_and_sessions[0]
-        run.final_text, missing = asyncio.run(fresh_load(url, session, editors))
-        run.converged["fresh load holds every keystroke"] = not missing
-        run.problems += missing[:3]
+        if server.name == "floor":
+            run.converged["every update reached every editor"] = run.lost == 0
+        else:
+            run.final_text, missing = asyncio.run(fresh_load(url, session, editors))
+            run.converged["fresh load holds every keystroke"] = not missing
+            run.problems += missing[:3]
         run.converged["editors stayed connected"] = all(e["connected"] for e in editors)
         errors = [error for e in editors for error in e["errors"]]
         if errors:
@@ -482,9 +492,9 @@ def run_ours(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup,
 
 
 def run_reference(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup,
-                  generator: str) -> Run:
-    server = cleanup.server(h.ReferenceServer(db.directory))
-    run = Run("reference", n, duration, generator)
+                  generator: str, kind: type[h.ReferenceServer] = h.ReferenceServer) -> Run:
+    server = cleanup.server(kind(db.directory))
+    run = Run(server.name, n, duration, generator)
     url = server.sync_url(f"latency-{n}")
     try:
         run_load_with(generator, [(url, None)] * n, server, run, db.directory)
@@ -492,6 +502,11 @@ def run_reference(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Clean
         server.stop()
         run.problems += server.log_problems()
     return run
+
+
+def run_floor(n: int, duration: float, db: h.BenchDatabase, cleanup: h.Cleanup,
+              generator: str) -> Run:
+    return run_reference(n, duration, db, cleanup, generator, h.FloorServer)
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -534,6 +549,7 @@ def report(runs: list[Run], sizes: list[int], duration: float, note: str,
     for n in sizes:
         by_server = {r.server: r for r in runs if r.clients == n}
         ours, reference = by_server.get("ours"), by_server.get("reference")
+        floor = by_server.get("floor")
         print()
         print(f"N = {n} editors ({n * RATE:g} updates/s offered, "
               f"{n * (n - 1) * RATE:g} frames/s to fan out to the others)")
@@ -543,10 +559,16 @@ def report(runs: list[Run], sizes: list[int], duration: float, note: str,
                 return "-" if run is None else fmt.format(get(run))
 
             comparable = ours and reference and not label.startswith("other processes")
-            rows.append([label, unit, cell(ours), cell(reference),
+            rows.append([label, unit, cell(ours), cell(reference), cell(floor),
                          h.ratio(get(ours), get(reference)) if comparable else "n/a"])
-        h.print_table(["metric", "unit", "ours", "reference", "ours/ref"], rows)
-        for server in ("ours", "reference"):
+        h.print_table(["metric", "unit", "ours", "reference", "floor", "ours/ref"], rows)
+        if floor is not None:
+            for run in (ours, reference):
+                if run is not None:
+                    print(f"  {run.server} above the floor, ms: " + ", ".join(
+                        f"p{round(q * 100)} {run.latency_ms(q) - floor.latency_ms(q):+.1f}"
+                        for q in (0.5, 0.95, 0.99)))
+        for server in ("ours", "reference", "floor"):
             each = rounds.get((server, n), [])
             if len(each) > 1:
                 p99s = ", ".join(f"{r.latency_ms(0.99):.1f}" for r in each)
@@ -554,6 +576,9 @@ def report(runs: list[Run], sizes: list[int], duration: float, note: str,
     print()
     print(f"The machine has {os.cpu_count()} cores; 'other processes' is CPU used by "
           f"neither the server nor the load generator during the run (100% = one core).")
+    print("floor: bench/relay_floor.mjs forwards each update to the room's sockets as it "
+          "came and keeps no document: what the sockets, the kernel and the load generator "
+          "cost here; no sync server that writes each update to each socket is faster.")
     for run in runs:
         lag = h.percentile(run.send_lag, 0.99) * 1000
         if lag > LAG_WARNING_MS:
@@ -573,10 +598,12 @@ def main() -> int:
                         help="seconds each load runs (default 30)")
     parser.add_argument("--clients", default="2,10,50",
                         help="comma-separated editor counts (default 2,10,50)")
-    parser.add_argument("--only", choices=["ours", "reference"], default=None)
+    parser.add_argument("--only", choices=["ours", "reference", "floor"], default=None)
+    parser.add_argument("--no-floor", action="store_true",
+                        help="leave out the floor (bench/relay_floor.mjs, a bare relay)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds per N, the servers taking turns (first ours, then the "
-                             "reference first, ...) so drift on the machine hits both; the "
+                             "reference first, ...) so drift on the machine hits all; the "
                              "table pools every round's samples (default 1)")
     parser.add_argument("--generator", choices=sorted(GENERATORS), default="node",
                         help="the load generator: node (bench/sync_load.mjs, default) or "
@@ -586,15 +613,19 @@ def main() -> int:
     note = "" if args.duration == 30 else " (shortened from the default 30 s by --duration)"
 
     h.ensure_reference_installed()
-    servers = {"ours": run_ours, "reference": run_reference}
+    servers = {"ours": run_ours, "reference": run_reference, "floor": run_floor}
     if args.only:
         servers = {args.only: servers[args.only]}
+    elif args.no_floor:
+        del servers["floor"]
     rounds: dict[tuple[str, int], list[Run]] = {}
     with h.temporary_directory() as tmp, h.Cleanup() as cleanup:
         db = h.setup_django(Path(tmp))
         for n in sizes:
             for number in range(max(1, args.repeat)):
-                order = list(servers) if number % 2 == 0 else list(reversed(servers))
+                # Taking turns, so drift on the machine hits every server alike.
+                shift = number % len(servers)
+                order = list(servers)[shift:] + list(servers)[:shift]
                 for server in order:
                     print(f"N={n}: {server} (round {number + 1}) ...", flush=True)
                     rounds.setdefault((server, n), []).append(
