@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from pycrdt import Assoc, Doc, StickyIndex, Text, get_update
 
+from .clock_ranges import ClockRanges
 from .lib0 import Reader
 from .lib0 import write_var_int as _int
 from .lib0 import write_var_uint as _uint
@@ -185,39 +186,16 @@ def dependencies(rest: bytes) -> dict[int, int]:
 
     Raises ValueError (or IndexError) for bytes that are not a v1 update."""
     structs, deleted, _ = read_structs(rest)
-    spans: dict[int, list[tuple[int, int]]] = {}
+    carried = ClockRanges()
     for s in structs:
         if s.ref != SKIP:
-            spans.setdefault(s.client, []).append((s.clock, s.clock + s.length))
-    # Per client, the clock ranges it carries, merged where they touch and looked up by
-    # bisection: a compacted state has hundreds of thousands of structs.
-    starts: dict[int, list[int]] = {}
-    ends: dict[int, list[int]] = {}
-    for client, ranges in spans.items():
-        ranges.sort()
-        client_starts, client_ends = starts.setdefault(client, []), ends.setdefault(client, [])
-        for start, end in ranges:
-            if client_ends and start <= client_ends[-1]:
-                client_ends[-1] = max(client_ends[-1], end)
-            else:
-                client_starts.append(start)
-                client_ends.append(end)
-
-    def carrier(client: int, clock: int) -> int | None:
-        """The start of the carried range that holds ``clock``, if any."""
-        client_starts = starts.get(client)
-        if not client_starts:
-            return None
-        index = bisect.bisect_right(client_starts, clock) - 1
-        return client_starts[index] if index >= 0 and clock < ends[client][index] else None
-
-    def carries(client: int, clock: int) -> bool:
-        return carrier(client, clock) is not None
+            carried.add(s.client, s.clock, s.length)
+    start_of = carried.start_of
 
     needs: dict[int, int] = {}
 
     def need(client: int, clock: int) -> None:  # item (client, clock) must be there
-        if not carries(client, clock) and needs.get(client, 0) <= clock:
+        if start_of(client, clock) is None and needs.get(client, 0) <= clock:
             needs[client] = clock + 1
 
     for s in structs:
@@ -231,11 +209,9 @@ def dependencies(rest: bytes) -> dict[int, int]:
                 need(*item)
     for client, ranges in deleted.items():
         for clock, length in ranges:  # the last deleted item it does not carry
-            at = clock + length - 1
-            while at >= clock and (start := carrier(client, at)) is not None:
-                at = start - 1
-            if at >= clock:
-                need(client, at)
+            if lacking := carried.missing(client, clock, length):
+                last, last_length = lacking[-1]
+                need(client, last + last_length - 1)
     return needs
 
 

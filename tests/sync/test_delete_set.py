@@ -1,4 +1,4 @@
-"""A document's deleted ranges fold together and tell what a delete set adds."""
+"""A document's deleted ranges, encoded as Yjs writes a delete set."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from collab.delete_set import DeleteSet, encode_delete_set
 from collab.yjs_positions import deletions_of_update
 
 
-def test_ranges_fold_together_and_missing_parts_are_found():
-    deleted = DeleteSet()
-    for clock, length in ((10, 2), (20, 5), (12, 3), (0, 1), (26, 2)):
-        deleted.add(1, clock, length)
-    assert deleted.missing(1, 0, 30) == [(1, 9), (15, 5), (25, 1), (28, 2)]
-    deleted.add(1, 14, 13)  # bridges three ranges
-    assert deleted.missing(1, 0, 30) == [(1, 9), (28, 2)]
-    assert deleted.missing(1, 10, 18) == []
-    assert deleted.missing(2, 3, 2) == [(3, 2)], "another client's items"
+def test_the_encoding_follows_what_is_added():
+    deleted = DeleteSet.of({3: [(0, 2)]})
+    assert deleted.encoded() == encode_delete_set({3: [(0, 2)]})
+    deleted.add(3, 2, 1)
+    deleted.add(4, 9, 1)
+    assert deleted.encoded() == encode_delete_set({3: [(0, 3)], 4: [(9, 1)]})
+    assert deleted.missing(3, 0, 5) == [(3, 2)]
 
 
 def test_an_encoded_delete_set_is_what_yjs_writes():
