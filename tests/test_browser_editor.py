@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from canvas.models import Membership
 from canvas.services import create_canvas
 from collab.consumers import READ_ONLY_MESSAGE
+from collab.protocol import Outer, parse_awareness, parse_frame
 from tests.conftest import login_context, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -521,3 +522,44 @@ def test_five_people_and_reloads_keep_every_socket_open(new_context, make_user,
         expect(page.locator("#notices .notice.error")).to_have_count(0)
     assert len({text_of(page) for page in pages}) == 1
     assert_no_page_errors(*pages)
+
+
+def test_a_page_sends_only_its_own_presence(new_context, make_user, live_server_url):
+    """y-websocket sends back every presence change it hears of: each cursor move of one
+    person came back to the server from every other page (N-1 frames a move, for the
+    server to parse and drop). A page sends its own presence only, and others still see
+    it move, leave and come back."""
+    alice, bob = make_user("alice"), make_user("bob")
+    canvas = create_canvas(alice, "Cursors", "document")
+    member(canvas, bob, "editor")
+    sent_by_alice: list[bytes] = []
+    context = signed_in_context(new_context, alice, live_server_url)
+    page_a = context.new_page()
+    page_a.on("websocket", lambda ws: ws.on(
+        "framesent", lambda payload: sent_by_alice.append(payload))
+        if SYNC_ROUTE.search(ws.url) else None)
+    page_a.goto(f"/canvases/{canvas.id}/")
+    page_a.wait_for_function("() => window.canvasEditor && window.canvasEditor.view")
+    page_b = open_canvas(new_context, bob, canvas, live_server_url)
+    wait_synced(page_a)
+    wait_synced(page_b)
+
+    type_at_end(page_b, "bob types, ")
+    type_at_end(page_a, "alice types. ")
+    type_at_end(page_b, "bob moves on.")
+    editor_shows(page_a, "bob moves on.")
+    expect(page_a.locator(".cm-ySelectionInfo", has_text="bob")).to_have_count(1)
+    page_b.close()  # alice hears bob's presence end
+    expect(page_a.locator("#participants .avatar")).to_have_count(1, timeout=5000)
+    page_b = open_canvas(new_context, bob, canvas, live_server_url)
+    wait_synced(page_b)
+    type_at_end(page_a, "Alice again.")
+    expect(page_b.locator(".cm-ySelectionInfo", has_text="alice")).to_have_count(1)
+    page_a.wait_for_timeout(300)
+
+    own = page_a.evaluate("() => canvasEditor.awareness.clientID")
+    presences = [parse_awareness(frame.payload) for frame in map(parse_frame, sent_by_alice)
+                 if frame.outer == Outer.AWARENESS]
+    assert len(presences) >= 3, "alice's own cursor moves went out"
+    assert {entry.client_id for entries in presences for entry in entries} == {own}
+    assert_no_page_errors(page_a, page_b)

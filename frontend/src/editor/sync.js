@@ -69,6 +69,19 @@ export function createSync({ ydoc, awareness, canvasId, path, persistence, canWr
     shouldReconnect: (event) => !CLOSE_CODES[event.code]?.terminal,
   });
 
+  // Presence: y-websocket sends every awareness change it hears of to the server, others' states and
+  // the ends of others' presences included. The server already told everyone of those: in a room of
+  // N people each cursor move came back N-1 times, for the server to parse and drop. Only this
+  // client's own state is sent (destroy() removes the handler it finds in this field).
+  const sendAwareness = provider._awarenessUpdateHandler;
+  awareness.off("update", sendAwareness);
+  provider._awarenessUpdateHandler = ({ added, updated, removed }, origin) => {
+    const own = (ids) => ids.filter((id) => id === awareness.clientID);
+    const mine = { added: own(added), updated: own(updated), removed: own(removed) };
+    if (mine.added.length || mine.updated.length || mine.removed.length) sendAwareness(mine, origin);
+  };
+  awareness.on("update", provider._awarenessUpdateHandler);
+
   // Sync frames: note when we have answered the server's SyncStep1 on this connection, because
   // that answer (our SyncStep2) is what carries edits made while offline.
   const defaultSyncHandler = provider.messageHandlers[messageSync];
