@@ -37,6 +37,19 @@ WRITE_WINDOW = 0.02
 WRITE_WINDOW_ALONE = 0.1
 #: A connection waits for the log once this many of the room's updates are unstored.
 MAX_UNSTORED = 5000
+#: Updates merged by one ``merge_updates`` call: Yrs's merge costs more per update the more
+#: it is given (measured on the automerge-paper trace: 1 us an update in groups of 32, 10.5
+#: us in one call of 2,000, the run a paste replayed to a slow reader gathered).
+MERGE_GROUP = 32
+
+
+def merged(updates: list[bytes]) -> bytes:
+    """``updates`` as one, merged in groups of MERGE_GROUP, then the groups' merges."""
+    while len(updates) > 1:
+        updates = [group[0] if len(group) == 1 else merge_updates(*group)
+                   for group in (updates[i:i + MERGE_GROUP]
+                                 for i in range(0, len(updates), MERGE_GROUP))]
+    return updates[0]
 
 
 @dataclass
@@ -60,8 +73,7 @@ def runs_of(changes: list[tuple[bytes, str]]) -> list[Run]:
             runs[-1][0].append(change)
         else:
             runs.append(([change], origin))
-    return [Run(updates[0] if len(updates) == 1 else merge_updates(*updates), origin,
-                len(updates)) for updates, origin in runs]
+    return [Run(merged(updates), origin, len(updates)) for updates, origin in runs]
 
 
 class Outbox:
@@ -140,8 +152,7 @@ class Outbox:
             self._storing += runs
             if self._writer is None:
                 self._writer = asyncio.create_task(self._write_loop())
-        await self._fanout(runs[0].update if len(runs) == 1
-                           else merge_updates(*(r.update for r in runs)))
+        await self._fanout(merged([run.update for run in runs]))
         self._last_relay = time.monotonic()
 
     async def _gather(self) -> None:

@@ -28,7 +28,7 @@ from . import layer_health, log_poll, persistence, relay, signals, store_thread
 from .comment_stamps import Writer, stamp
 from .direct_send import PreparedFrame
 from .encoded_doc import Unsure
-from .outbox import WRITE_WINDOW, WRITE_WINDOW_ALONE, Outbox, Run
+from .outbox import WRITE_WINDOW, WRITE_WINDOW_ALONE, Outbox, Run, merged
 from .parked_doc import ParkedDoc
 from .presence import Presence
 from .protocol import AwarenessEntry, awareness_frame, sync_update
@@ -266,8 +266,7 @@ class Replica:
                     self._released += [(change, held_origin) for change in released]
         if was_parked:
             self.document.settle_after_decoding(settings.COLLAB_PARK_AFTER)
-        return changes[0] if len(changes) == 1 else (None if not changes else
-                                                      self._merge(changes))
+        return merged(changes) if changes else None
 
     def _apply_decoded(self, update: bytes, writer: Writer | None) -> list[bytes]:
         """Apply an update whose dependencies the decoded document has; return what it
@@ -290,12 +289,6 @@ class Replica:
         self._captured.clear()
         self.document.applied(update, changed=bool(changes))
         return changes
-
-    @staticmethod
-    def _merge(changes: list[bytes]) -> bytes:
-        from pycrdt import merge_updates
-
-        return merge_updates(*changes)
 
     def would_change(self, update: bytes, ignoring: frozenset[str] = frozenset()) -> bool:
         """Whether applying ``update`` would change the document, other than the shared types

@@ -8,7 +8,7 @@ import asyncio
 from pycrdt import Doc, Text
 
 from collab import outbox as outbox_module
-from collab.outbox import Outbox, runs_of
+from collab.outbox import MERGE_GROUP, Outbox, merged, runs_of
 
 
 def keystrokes(count: int, client_id: int = 7) -> tuple[list[bytes], str]:
@@ -71,6 +71,13 @@ async def test_a_burst_is_relayed_before_it_is_stored_in_fewer_frames_and_rows()
     assert len(recorder.frames) < 200 and len(recorder.rows) < 200
     assert recorder.events.index("relay") < recorder.events.index("store")
     assert {origin for _, origin in recorder.rows} == {"user:1"}
+
+
+def test_many_updates_merge_in_groups_into_one_that_holds_them_all():
+    updates, expected = keystrokes(3 * MERGE_GROUP * MERGE_GROUP + 5)
+    whole = merged(updates)
+    assert text_of([whole]) == expected
+    assert merged(updates[:1]) == updates[0]
 
 
 def test_runs_keep_each_origin_and_the_order():
