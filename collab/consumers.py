@@ -275,8 +275,11 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                                     f"{settings.COLLAB_PRESENCE_MAX_STATE} bytes.")
 
 
+_STEP2_START = bytes([Outer.SYNC, SyncStep.STEP2])
+
+
 def _frame_limit(data: bytes) -> int:
     """Sync step 2 (outer 0, step 1) may carry a whole document; everything else is small."""
-    if data[:2] == bytes([Outer.SYNC, SyncStep.STEP2]):
+    if data[:2] == _STEP2_START:
         return max(settings.COLLAB_MAX_FRAME, settings.COLLAB_MAX_DOC + 64 * 1024)
     return settings.COLLAB_MAX_FRAME
