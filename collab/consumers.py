@@ -242,6 +242,9 @@ class SyncConsumer(AsyncWebsocketConsumer, replicas.Connection):
                     self.sync_budget.spend(replica.size)
                     if resync:  # others' text it kept from before a crash is not its to write
                         update = await replica.without_others(update, self.origin)
+                        if replica.would_change(update, ignoring=COMMENTABLE):
+                            # nor others' deletions of text (read only when there are some)
+                            update = replica.without_deletions_outside(update, COMMENTABLE)
                     if replica.would_change(update, ignoring=COMMENTABLE):
                         # A commenter's whole update is refused when any of it touches the text.
                         await self.send(bytes_data=permission_denied(COMMENT_ONLY_MESSAGE))

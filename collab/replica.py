@@ -32,6 +32,7 @@ from .outbox import WRITE_WINDOW, WRITE_WINDOW_ALONE, Outbox, Run, merged
 from .parked_doc import ParkedDoc
 from .presence import Presence
 from .protocol import AwarenessEntry, awareness_frame, sync_update
+from .scoped_deletions import without_deletions_outside
 from .seen_rows import SeenRows
 from .waiting_updates import builds_on_missing
 from .yjs_positions import (
@@ -409,6 +410,16 @@ class Replica:
                 self.canvas_id, unknown))
         return {client for client in clients
                 if self.origins.get(client, origin) != origin and client not in self._tentative}
+
+    def without_deletions_outside(self, update: bytes, roots: frozenset[str]) -> bytes:
+        """``update`` less the deletions it would make outside ``roots``
+        (collab/scoped_deletions.py: a commenter's resync)."""
+        try:
+            return without_deletions_outside(self.document.encoded(), update, roots)
+        except BaseException as exc:  # pycrdt panics are BaseExceptions
+            if _is_fatal(exc):
+                raise
+            raise InvalidUpdate(f"unreadable update: {exc}") from exc
 
     async def without_others(self, update: bytes, origin: str) -> bytes:
         """``update`` less what it writes under client ids that belong to someone else. A

@@ -223,3 +223,50 @@ async def test_a_commenters_resync_brings_its_comments_and_leaves_others_text_to
     assert await stored_text(canvas_id) == "Opening hours: nine to five. Closed on Sundays."
     for c in (alice, carol):
         await c.close()
+
+
+async def test_a_commenters_resync_leaves_an_editors_lost_deletion_to_the_editor(
+        cast, asgi_server_factory):
+    """A commenter's answer carries every deletion its document knows of: an editor's
+    deletion of text, relayed and then lost in the crash, made the whole answer refused,
+    the commenter's offline comment with it, on every reconnect while the editor was away.
+    The comment goes in, the text waits for the editor, who restores the deletion."""
+    from tests.sync.test_comment_rights import comment
+
+    server = await sync_to_async(asgi_server_factory)()
+    url, canvas_id = cast.url(server.url), str(cast.canvas.id)
+    alice = await SyncClient(url, cast.sessions["owner"], name="alice").connect()
+    carol = await SyncClient(url, cast.sessions["commenter"], name="carol").connect()
+    alice.insert(0, "Opening hours: nine to five, every day.")
+    await converge([alice, carol], canvas_id)
+
+    with HeldLog():
+        alice.delete(len("Opening hours: nine to five"), len(alice.get_text()) - 1)
+        assert await eventually(lambda: carol.get_text() == "Opening hours: nine to five.")
+        await sync_to_async(server.stop)(kill=True)
+    await carol.drop()
+    carol.doc.get("comments", type=Map)["c1"] = comment("carol", "Which holidays?",
+                                                        userId=cast.commenter.pk)
+    await sync_to_async(server.start)()
+    for _ in range(2):  # and again: nothing is refused on a later reconnect either
+        await carol.connect()
+        for _ in range(100):
+            if "c1" in (await sync_to_async(persistence.load_doc)(canvas_id)).get(
+                    "comments", type=Map):
+                break
+            await asyncio.sleep(0.05)
+        await carol.roundtrip()
+        assert carol.errors == []
+        await carol.drop()
+    stored = await sync_to_async(persistence.load_doc)(canvas_id)
+    assert stored.get("comments", type=Map)["c1"]["body"] == "Which holidays?"
+    assert await stored_text(canvas_id) == "Opening hours: nine to five, every day."
+
+    await alice.drop()
+    await alice.connect()
+    await carol.connect()
+    await converge([alice, carol], canvas_id)
+    assert await stored_text(canvas_id) == "Opening hours: nine to five."
+    assert carol.errors == [] and alice.errors == []
+    for c in (alice, carol):
+        await c.close()
