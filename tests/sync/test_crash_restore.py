@@ -184,35 +184,51 @@ async def test_an_update_under_someone_elses_client_id_is_still_refused_outside_
         await c.close()
 
 
-async def test_a_commenters_resync_brings_its_comments_and_leaves_others_text_to_editors(
-        cast, asgi_server_factory):
-    """A commenter's answer may hold an editor's text lost in the crash: a commenter may not
-    write text, so that part waits for someone who may; the comments go in, unrefused."""
+async def _lost_while_a_commenter_watched(cast, asgi_server_factory, text: str, change,
+                                         relayed: str):
+    """alice (owner) writes ``text``; ``change(alice)`` reaches carol (commenter) until her
+    text is ``relayed``, and the server is killed before storing it; carol comments while
+    the server is down, and it restarts. Returns (canvas id, alice, carol), carol away."""
     from tests.sync.test_comment_rights import comment
 
     server = await sync_to_async(asgi_server_factory)()
     url, canvas_id = cast.url(server.url), str(cast.canvas.id)
     alice = await SyncClient(url, cast.sessions["owner"], name="alice").connect()
     carol = await SyncClient(url, cast.sessions["commenter"], name="carol").connect()
-    alice.insert(0, "Opening hours: nine to five.")
+    alice.insert(0, text)
     await converge([alice, carol], canvas_id)
-
     with HeldLog():
-        alice.insert(len(alice.get_text()), " Closed on Sundays.")
-        await wait_for(carol, "Closed on Sundays.")  # relayed to carol, not stored
+        change(alice)
+        assert await eventually(lambda: carol.get_text() == relayed)  # relayed, not stored
         await sync_to_async(server.stop)(kill=True)
     await carol.drop()
     carol.doc.get("comments", type=Map)["c1"] = comment("carol", "Which holidays?",
                                                         userId=cast.commenter.pk)
     await sync_to_async(server.start)()
-    await carol.connect()
+    return canvas_id, alice, carol
+
+
+async def _stored_comment(canvas_id: str, key: str) -> str | None:
+    """The body of comment ``key`` once the log has it (None after 5 s)."""
     for _ in range(100):
-        if "c1" in (await sync_to_async(persistence.load_doc)(canvas_id)).get(
-                "comments", type=Map):
-            break
+        comments = (await sync_to_async(persistence.load_doc)(canvas_id)).get(
+            "comments", type=Map)
+        if key in comments:
+            return comments[key]["body"]
         await asyncio.sleep(0.05)
-    stored = await sync_to_async(persistence.load_doc)(canvas_id)
-    assert stored.get("comments", type=Map)["c1"]["body"] == "Which holidays?"
+    return None
+
+
+async def test_a_commenters_resync_brings_its_comments_and_leaves_others_text_to_editors(
+        cast, asgi_server_factory):
+    """A commenter's answer may hold an editor's text lost in the crash: a commenter may not
+    write text, so that part waits for someone who may; the comments go in, unrefused."""
+    canvas_id, alice, carol = await _lost_while_a_commenter_watched(
+        cast, asgi_server_factory, "Opening hours: nine to five.",
+        lambda alice: alice.insert(len(alice.get_text()), " Closed on Sundays."),
+        "Opening hours: nine to five. Closed on Sundays.")
+    await carol.connect()
+    assert await _stored_comment(canvas_id, "c1") == "Which holidays?"
     assert carol.errors == []
     assert await stored_text(canvas_id) == "Opening hours: nine to five."
 
@@ -231,35 +247,17 @@ async def test_a_commenters_resync_leaves_an_editors_lost_deletion_to_the_editor
     deletion of text, relayed and then lost in the crash, made the whole answer refused,
     the commenter's offline comment with it, on every reconnect while the editor was away.
     The comment goes in, the text waits for the editor, who restores the deletion."""
-    from tests.sync.test_comment_rights import comment
-
-    server = await sync_to_async(asgi_server_factory)()
-    url, canvas_id = cast.url(server.url), str(cast.canvas.id)
-    alice = await SyncClient(url, cast.sessions["owner"], name="alice").connect()
-    carol = await SyncClient(url, cast.sessions["commenter"], name="carol").connect()
-    alice.insert(0, "Opening hours: nine to five, every day.")
-    await converge([alice, carol], canvas_id)
-
-    with HeldLog():
-        alice.delete(len("Opening hours: nine to five"), len(alice.get_text()) - 1)
-        assert await eventually(lambda: carol.get_text() == "Opening hours: nine to five.")
-        await sync_to_async(server.stop)(kill=True)
-    await carol.drop()
-    carol.doc.get("comments", type=Map)["c1"] = comment("carol", "Which holidays?",
-                                                        userId=cast.commenter.pk)
-    await sync_to_async(server.start)()
+    canvas_id, alice, carol = await _lost_while_a_commenter_watched(
+        cast, asgi_server_factory, "Opening hours: nine to five, every day.",
+        lambda alice: alice.delete(len("Opening hours: nine to five"),
+                                   len(alice.get_text()) - 1),
+        "Opening hours: nine to five.")
     for _ in range(2):  # and again: nothing is refused on a later reconnect either
         await carol.connect()
-        for _ in range(100):
-            if "c1" in (await sync_to_async(persistence.load_doc)(canvas_id)).get(
-                    "comments", type=Map):
-                break
-            await asyncio.sleep(0.05)
+        assert await _stored_comment(canvas_id, "c1") == "Which holidays?"
         await carol.roundtrip()
         assert carol.errors == []
         await carol.drop()
-    stored = await sync_to_async(persistence.load_doc)(canvas_id)
-    assert stored.get("comments", type=Map)["c1"]["body"] == "Which holidays?"
     assert await stored_text(canvas_id) == "Opening hours: nine to five, every day."
 
     await alice.drop()
