@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -46,6 +47,20 @@ def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> No
     if database["ENGINE"].endswith("sqlite3"):
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """pytest-django's, and before it drops the test database: close the connection that
+    asgiref's sync_to_async thread opened for an async test. PostgreSQL refuses to drop a
+    database someone is still connected to (a warning at the end of every run)."""
+    yield
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        # With no outer sync thread, sync_to_async runs in that same single thread.
+        asyncio.run(sync_to_async(connections.close_all)())
 
 
 def database_url() -> str:
