@@ -20,8 +20,11 @@ from pycrdt import merge_updates
 #: back to back), gather what keeps arriving while the event loop turns, for at most
 #: BATCH_WINDOW, into one frame: a burst already read from the sockets goes out as one
 #: frame, and nobody waits on a timer. Measured at 50 editors: gathering in 1 ms sleeps
-#: instead doubled the median latency (2.4 against 1.3 ms) and saved no CPU.
-BUSY_WITHIN = 0.003
+#: instead doubled the median latency (2.4 against 1.3 ms) and saved no CPU. 0.5 ms, not
+#: 3: with fifty people typing a keystroke comes every 4 ms, and those within 3 ms of the
+#: last relay waited a loop turn for the relaying task (bench/sync_latency.py, 50 editors,
+#: p99 above the floor: 0.8 ms at 3 ms, 0.5 at 0.5 ms; y-websocket's 0.7).
+BUSY_WITHIN = 0.0005
 BATCH_WINDOW = 0.005
 #: Storing: when the previous write ended less than WRITE_BUSY_WITHIN ago, gather for
 #: WRITE_WINDOW into one transaction. Nobody here waits for it (they have the updates), only
